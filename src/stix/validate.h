@@ -1,0 +1,64 @@
+// STIX 2.1 validation: checks one object against the specification and reports every problem.
+//
+// Checked: the common properties (type, spec_version, id = `type--UUID`, created, modified ≥
+// created, created_by_ref, revoked, labels, confidence 0–100, lang, external_references,
+// object_marking_refs, granular_markings, extensions); the required properties and property
+// types of all 19 SDOs, both SROs, marking-definition (with the TLP 2.0 predefined ids),
+// language-content, extension-definition, and the SCOs (ipv4-addr, ipv6-addr, domain-name,
+// url, file, email-addr, email-message, network-traffic, x509-certificate, autonomous-system,
+// mac-addr, user-account, process, software, mutex, directory, artifact, windows-registry-key).
+// Custom objects (`x-…` types) and custom properties (`x_…`, extension properties, unknown
+// properties) are accepted and preserved; they produce warnings, never errors. Indicator
+// `pattern` values are kept as written (the pattern module validates their language).
+//
+// Thread-safe (no shared state).
+//
+//   std::vector<Issue> issues;
+//   std::optional<Object> obj = ValidateObject(std::move(value), "/objects/3", &issues);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json/json.h"
+#include "stix/object.h"
+
+namespace tadamun::stix {
+
+enum class Severity { kError, kWarning };
+
+// One problem found in an input. `pointer` is an RFC 6901 JSON Pointer into the input
+// document (e.g. "/objects/3/created"); `offset` is the byte offset of the offending value in
+// the input text (from json::Value::offset()); line and column are filled in by the reader
+// that owns the text (0 when unknown).
+struct Issue {
+  Severity severity = Severity::kError;
+  std::string object_id;  // empty when the object has no usable id
+  std::string pointer;
+  uint64_t offset = 0;
+  uint64_t line = 0;
+  uint64_t column = 0;
+  std::string message;  // what is wrong and what was expected
+
+  // "file:line:column: error: <object_id> <pointer>: message"
+  std::string ToString(std::string_view source_name) const;
+};
+
+struct ValidationOptions {
+  // Report custom and unknown properties and custom object types as warnings.
+  bool warn_custom = true;
+};
+
+// Validates `value` as one STIX 2.1 object located at `pointer` in its document. Appends every
+// problem found to `issues` (never clears it). Returns the Object when there was no error
+// (warnings allowed), std::nullopt otherwise.
+std::optional<Object> ValidateObject(json::Value value, std::string_view pointer,
+                                     std::vector<Issue>* issues,
+                                     const ValidationOptions& options = {});
+
+// True when `text` is `type--` followed by an RFC 4122 UUID (lowercase hex, 8-4-4-4-12).
+bool IsValidId(std::string_view text, std::string_view expected_type = {});
+
+}  // namespace tadamun::stix
