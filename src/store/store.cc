@@ -1,0 +1,409 @@
+#include "store/store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "json/json.h"
+#include "store/sqlite.h"
+
+namespace tadamun::store {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- One row per import: the provenance every stored version points to.
+CREATE TABLE IF NOT EXISTS sources(
+  source_id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+);
+-- Every version of every object. version is Timestamp::SortKey() of modified (else created,
+-- else '' for unversioned objects), so text order is time order.
+CREATE TABLE IF NOT EXISTS objects(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  version TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  spec_version TEXT NOT NULL,
+  date_added TEXT NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES sources(source_id),
+  name TEXT NOT NULL,
+  json TEXT NOT NULL,
+  UNIQUE(id, version)
+);
+CREATE INDEX IF NOT EXISTS objects_by_type ON objects(type);
+CREATE TABLE IF NOT EXISTS collections(
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created TEXT NOT NULL
+);
+-- Membership of object versions in collections, in the order they were added.
+CREATE TABLE IF NOT EXISTS collection_objects(
+  add_seq INTEGER PRIMARY KEY,
+  collection_id TEXT NOT NULL REFERENCES collections(id),
+  obj_seq INTEGER NOT NULL REFERENCES objects(seq),
+  date_added TEXT NOT NULL,
+  UNIQUE(collection_id, obj_seq)
+);
+)sql";
+
+// date_added is stored with exactly 6 fractional digits so that text order is time order.
+std::string FormatAdded(const Timestamp& t) { return t.WithDigits(6).ToString(); }
+
+}  // namespace
+
+Store::~Store() {
+  insert_object_.reset();
+  find_version_.reset();
+  insert_membership_.reset();
+}
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists && !options.create_if_missing) {
+    return Status::NotFound("no node database at " + path);
+  }
+  std::unique_ptr<Store> store(new Store());
+  store->path_ = path;
+  store->clock_ = options.clock != nullptr ? options.clock : Clock::System();
+  store->db_ = std::make_unique<Db>();
+  TADAMUN_RETURN_IF_ERROR(store->db_->Open(path, options.create_if_missing));
+  if (!exists) ::chmod(path.c_str(), 0600);
+  // Probe that this is a database before changing anything (a text file fails here).
+  TADAMUN_RETURN_IF_ERROR(store->db_->Exec("SELECT count(*) FROM sqlite_master")
+                              .WithPrefix("not a Tadamun database: " + path));
+  TADAMUN_RETURN_IF_ERROR(store->db_->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+  TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
+  {
+    Statement version(*store->db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (version.Step()) {
+      if (version.ColumnText(0) != std::to_string(kSchemaVersion)) {
+        return Status::FailedPrecondition("database " + path + " has schema version " +
+                                          std::string(version.ColumnText(0)) +
+                                          "; this build reads version " +
+                                          std::to_string(kSchemaVersion));
+      }
+    } else {
+      TADAMUN_RETURN_IF_ERROR(version.status());
+      Statement set(*store->db_, "INSERT INTO meta(key, value) VALUES('schema_version', ?1)");
+      set.Bind(1, std::to_string(kSchemaVersion));
+      TADAMUN_RETURN_IF_ERROR(set.Run());
+    }
+  }
+  TADAMUN_RETURN_IF_ERROR(store->Prepare());
+  return store;
+}
+
+Status Store::Prepare() {
+  insert_object_ = std::make_unique<Statement>(
+      *db_,
+      "INSERT INTO objects(id, type, version, modified, spec_version, date_added, source_id, "
+      "name, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id, version) DO NOTHING");
+  find_version_ = std::make_unique<Statement>(
+      *db_, "SELECT seq, json, source_id FROM objects WHERE id = ?1 AND version = ?2");
+  insert_membership_ = std::make_unique<Statement>(
+      *db_,
+      "INSERT INTO collection_objects(collection_id, obj_seq, date_added) VALUES(?1, ?2, ?3) "
+      "ON CONFLICT(collection_id, obj_seq) DO NOTHING");
+  for (auto* st : {insert_object_.get(), find_version_.get(), insert_membership_.get()}) {
+    TADAMUN_RETURN_IF_ERROR(st->status());
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<Import>> Store::BeginImport(const Source& source,
+                                                     const std::string& collection) {
+  if (import_open_) return Status::FailedPrecondition("an import is already open on this store");
+  if (!collection.empty()) {
+    auto c = GetCollection(collection);
+    if (!c.ok()) return c.status();
+  }
+  TADAMUN_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  std::unique_ptr<Import> import(new Import(this));
+  import->open_ = true;
+  import_open_ = true;
+  import->collection_ = collection;
+  // date_added is strictly increasing across imports, whatever the wall clock does.
+  Timestamp now = clock_->Now();
+  std::string added = FormatAdded(now);
+  {
+    Statement last(*db_,
+                   "SELECT max(d) FROM (SELECT max(date_added) AS d FROM objects UNION ALL "
+                   "SELECT max(date_added) FROM collection_objects)");
+    if (last.Step() && !last.ColumnIsNull(0)) {
+      std::string prev(last.ColumnText(0));
+      if (added <= prev) {
+        auto t = Timestamp::Parse(prev);
+        if (t.ok()) added = FormatAdded(Timestamp::FromUnixMicros(t->UnixMicros() + 1));
+      }
+    }
+    TADAMUN_RETURN_IF_ERROR(last.status());
+  }
+  import->date_added_ = added;
+  Statement insert(*db_,
+                   "INSERT INTO sources(kind, name, digest, imported_at) VALUES(?1, ?2, ?3, ?4)");
+  insert.Bind(1, source.kind);
+  insert.Bind(2, source.name);
+  insert.Bind(3, source.digest);
+  insert.Bind(4, added);
+  TADAMUN_RETURN_IF_ERROR(insert.Run());
+  import->source_id_ = db_->LastInsertRowid();
+  return import;
+}
+
+Import::~Import() { Rollback(); }
+
+void Import::Rollback() {
+  if (!open_) return;
+  open_ = false;
+  store_->import_open_ = false;
+  (void)store_->db_->Exec("ROLLBACK");
+}
+
+Status Import::Commit() {
+  if (!open_) return Status::FailedPrecondition("import is not open");
+  Status s = store_->db_->Exec("COMMIT");
+  if (!s.ok()) {
+    Rollback();
+    return s;
+  }
+  open_ = false;
+  store_->import_open_ = false;
+  return Status::Ok();
+}
+
+StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
+  if (!open_) return Status::FailedPrecondition("import is not open");
+  std::optional<Timestamp> version = object.Version();
+  std::string version_key = version ? version->SortKey() : std::string();
+  std::string json_text = json::ToJson(object.json);
+  Statement& insert = *store_->insert_object_;
+  insert.Bind(1, object.id);
+  insert.Bind(2, object.type);
+  insert.Bind(3, version_key);
+  insert.Bind(4, version ? version->ToString() : std::string());
+  insert.Bind(5, object.spec_version);
+  insert.Bind(6, date_added_);
+  insert.Bind(7, source_id_);
+  insert.Bind(8, object.Name());
+  insert.Bind(9, json_text);
+  TADAMUN_RETURN_IF_ERROR(insert.Run());
+  int64_t seq;
+  AddOutcome outcome;
+  if (store_->db_->Changes() == 1) {
+    seq = store_->db_->LastInsertRowid();
+    outcome = AddOutcome::kAdded;
+    ++added_;
+  } else {
+    Statement& find = *store_->find_version_;
+    find.Bind(1, object.id);
+    find.Bind(2, version_key);
+    if (!find.Step()) {
+      Status s = find.status();
+      find.Reset();
+      return s.ok() ? Status::Internal("stored version of " + object.id + " vanished") : s;
+    }
+    seq = find.ColumnInt(0);
+    std::string_view stored = find.ColumnText(1);
+    int64_t stored_source = find.ColumnInt(2);
+    bool same = stored == json_text;
+    if (!same) {
+      auto parsed = json::Parse(stored);
+      same = parsed.ok() && json::Equal(*parsed, object.json);
+    }
+    find.Reset();
+    if (!same) {
+      std::string which = version ? "version " + version->ToString() : "unversioned object";
+      if (stored_source == source_id_) {
+        return Status::InvalidArgument(object.id + " " + which +
+                                       " appears twice in this import with different content; "
+                                       "expected a new 'modified' for changed content");
+      }
+      return Status::InvalidArgument(object.id + " " + which +
+                                     " is already stored with different content; expected a "
+                                     "new 'modified' for changed content");
+    }
+    outcome = AddOutcome::kUnchanged;
+    ++unchanged_;
+  }
+  if (!collection_.empty()) {
+    Statement& member = *store_->insert_membership_;
+    member.Bind(1, collection_);
+    member.Bind(2, seq);
+    member.Bind(3, date_added_);
+    TADAMUN_RETURN_IF_ERROR(member.Run());
+  }
+  return outcome;
+}
+
+Status Store::Scan(const Query& q, const std::function<Status(const Row&)>& fn) {
+  const bool in_collection = !q.collection.empty();
+  std::vector<std::variant<std::string, int64_t>> binds;  // values of ?1, ?2, …
+  auto bind = [&](std::variant<std::string, int64_t> value) {
+    binds.push_back(std::move(value));
+    return "?" + std::to_string(binds.size());
+  };
+  auto bind_list = [&](const std::vector<std::string>& values) {
+    std::string list = "(";
+    for (size_t i = 0; i < values.size(); ++i) list += (i > 0 ? "," : "") + bind(values[i]);
+    return list + ")";
+  };
+  std::string sql;
+  if (in_collection) {
+    sql = "SELECT c.add_seq, o.id, o.type, o.modified, c.date_added, o.spec_version, o.name, "
+          "o.json FROM collection_objects c JOIN objects o ON o.seq = c.obj_seq WHERE "
+          "c.collection_id = " + bind(q.collection) + " AND c.add_seq > " + bind(q.after_seq);
+  } else {
+    sql = "SELECT o.seq, o.id, o.type, o.modified, o.date_added, o.spec_version, o.name, o.json "
+          "FROM objects o WHERE o.seq > " + bind(q.after_seq);
+  }
+  if (!q.ids.empty()) sql += " AND o.id IN " + bind_list(q.ids);
+  if (!q.types.empty()) sql += " AND o.type IN " + bind_list(q.types);
+  if (!q.spec_versions.empty()) sql += " AND o.spec_version IN " + bind_list(q.spec_versions);
+  if (q.added_after) {
+    sql += std::string(" AND ") + (in_collection ? "c" : "o") + ".date_added > " +
+           bind(FormatAdded(*q.added_after));
+  }
+  const VersionSelection& v = q.versions;
+  if (!v.all) {
+    std::vector<std::string> terms;
+    auto edge = [&](const char* aggregate) {
+      std::string sub = std::string("o.version = (SELECT ") + aggregate + "(x.version) FROM objects x ";
+      if (in_collection) {
+        sub += "JOIN collection_objects cx ON cx.obj_seq = x.seq AND cx.collection_id = " +
+               bind(q.collection) + " ";
+      }
+      return sub + "WHERE x.id = o.id)";
+    };
+    if (v.last) terms.push_back(edge("max"));
+    if (v.first) terms.push_back(edge("min"));
+    if (!v.at.empty()) {
+      std::vector<std::string> keys;
+      for (const Timestamp& t : v.at) keys.push_back(t.SortKey());
+      terms.push_back("o.version IN " + bind_list(keys));
+    }
+    if (terms.empty()) return Status::Ok();  // nothing selected
+    sql += " AND (";
+    for (size_t i = 0; i < terms.size(); ++i) sql += (i > 0 ? " OR " : "") + terms[i];
+    sql += ")";
+  }
+  sql += in_collection ? " ORDER BY c.add_seq" : " ORDER BY o.seq";
+  if (q.limit > 0) sql += " LIMIT " + bind(static_cast<int64_t>(q.limit));
+  Statement st(*db_, sql);
+  TADAMUN_RETURN_IF_ERROR(st.status());
+  for (size_t i = 0; i < binds.size(); ++i) {
+    int index = static_cast<int>(i + 1);
+    if (const auto* text = std::get_if<std::string>(&binds[i])) {
+      st.Bind(index, *text);
+    } else {
+      st.Bind(index, std::get<int64_t>(binds[i]));
+    }
+  }
+  Row row;
+  while (st.Step()) {
+    row.seq = st.ColumnInt(0);
+    row.id = st.ColumnText(1);
+    row.type = st.ColumnText(2);
+    row.version = st.ColumnText(3);
+    row.date_added = st.ColumnText(4);
+    row.spec_version = st.ColumnText(5);
+    row.name = st.ColumnText(6);
+    row.json = st.ColumnText(7);
+    TADAMUN_RETURN_IF_ERROR(fn(row));
+  }
+  return st.status();
+}
+
+StatusOr<std::vector<Row>> Store::Versions(const std::string& id) {
+  Query q;
+  q.ids = {id};
+  q.versions = VersionSelection::All();
+  std::vector<Row> rows;
+  TADAMUN_RETURN_IF_ERROR(Scan(q, [&](const Row& r) {
+    rows.push_back(r);
+    return Status::Ok();
+  }));
+  if (rows.empty()) return Status::NotFound("no object with id " + id);
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    auto ta = Timestamp::Parse(a.version), tb = Timestamp::Parse(b.version);
+    if (ta.ok() && tb.ok()) return *ta < *tb;
+    return a.version < b.version;
+  });
+  return rows;
+}
+
+Status Store::CreateCollection(const Collection& c) {
+  Statement st(*db_,
+               "INSERT INTO collections(id, title, description, created) VALUES(?1, ?2, ?3, ?4)");
+  st.Bind(1, c.id);
+  st.Bind(2, c.title);
+  st.Bind(3, c.description);
+  st.Bind(4, c.created.empty() ? FormatAdded(clock_->Now()) : c.created);
+  Status s = st.Run();
+  if (s.code() == StatusCode::kAlreadyExists) {
+    return Status::AlreadyExists("collection " + c.id + " already exists");
+  }
+  return s;
+}
+
+StatusOr<std::vector<Collection>> Store::Collections() {
+  Statement st(*db_, "SELECT id, title, description, created FROM collections ORDER BY created, id");
+  std::vector<Collection> out;
+  while (st.Step()) {
+    out.push_back({std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
+                   std::string(st.ColumnText(2)), std::string(st.ColumnText(3))});
+  }
+  TADAMUN_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+StatusOr<Collection> Store::GetCollection(const std::string& id) {
+  Statement st(*db_, "SELECT id, title, description, created FROM collections WHERE id = ?1");
+  st.Bind(1, id);
+  if (st.Step()) {
+    return Collection{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
+                      std::string(st.ColumnText(2)), std::string(st.ColumnText(3))};
+  }
+  TADAMUN_RETURN_IF_ERROR(st.status());
+  return Status::NotFound("no collection " + id);
+}
+
+StatusOr<Stats> Store::GetStats() {
+  Stats stats;
+  auto count = [&](const char* sql, uint64_t* out) {
+    Statement st(*db_, sql);
+    if (st.Step()) *out = static_cast<uint64_t>(st.ColumnInt(0));
+    return st.status();
+  };
+  TADAMUN_RETURN_IF_ERROR(count("SELECT count(*) FROM objects", &stats.versions));
+  TADAMUN_RETURN_IF_ERROR(count("SELECT count(DISTINCT id) FROM objects", &stats.objects));
+  TADAMUN_RETURN_IF_ERROR(count("SELECT count(*) FROM sources", &stats.imports));
+  TADAMUN_RETURN_IF_ERROR(count("SELECT count(*) FROM collections", &stats.collections));
+  Statement by_type(*db_, "SELECT type, count(DISTINCT id) FROM objects GROUP BY type ORDER BY type");
+  while (by_type.Step()) {
+    stats.by_type.emplace_back(std::string(by_type.ColumnText(0)),
+                               static_cast<uint64_t>(by_type.ColumnInt(1)));
+  }
+  TADAMUN_RETURN_IF_ERROR(by_type.status());
+  struct stat st;
+  if (::stat(path_.c_str(), &st) == 0) stats.database_bytes = static_cast<uint64_t>(st.st_size);
+  std::string wal = path_ + "-wal";
+  if (::stat(wal.c_str(), &st) == 0) stats.database_bytes += static_cast<uint64_t>(st.st_size);
+  return stats;
+}
+
+}  // namespace tadamun::store

@@ -1,0 +1,176 @@
+// Store: the node's embedded database of STIX objects (SQLite in WAL mode, one file).
+//
+// Every version of every object is kept: a version is (id, modified) — or (id, created), or
+// (id, "") for unversioned objects such as SCOs — with the date it was first added and the
+// provenance of the import that brought it (source kind and name, input digest). Objects can
+// belong to collections (TAXII's unit of sharing), each membership with its own date_added.
+//
+// Durability: the database runs in WAL mode with synchronous=FULL, so a committed import
+// survives a process crash, a kill -9 and a power loss (SQLite fsyncs the WAL on commit); an
+// import that did not commit leaves no trace. Imports are all-or-nothing: an Import is one
+// transaction, rolled back unless Commit() succeeds.
+//
+// Thread-safety: a Store is a connection; use it from one thread at a time. Several processes
+// may open the same file (SQLite locking; one writer at a time, writers wait up to 10 s).
+//
+//   TADAMUN_ASSIGN_OR_RETURN(auto store, Store::Open(path, {}));
+//   TADAMUN_ASSIGN_OR_RETURN(auto import, store->BeginImport({"file", "demo.json", digest}, ""));
+//   for (auto& o : objects) TADAMUN_RETURN_IF_ERROR(import->Add(o).status());
+//   TADAMUN_RETURN_IF_ERROR(import->Commit());
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "stix/object.h"
+
+namespace tadamun::store {
+
+class Db;
+class Statement;
+
+struct StoreOptions {
+  bool create_if_missing = false;
+  Clock* clock = nullptr;  // default: Clock::System()
+};
+
+// Where an import came from (recorded with every version it adds).
+struct Source {
+  std::string kind;    // "file", "stdin", "taxii", "peer", …
+  std::string name;    // file path, member name, peer URL
+  std::string digest;  // hex SHA-256 of the input bytes, when known
+};
+
+enum class AddOutcome { kAdded, kUnchanged };
+
+class Store;
+
+// One import transaction. Destroying it without Commit() rolls everything back.
+class Import {
+ public:
+  ~Import();
+  Import(const Import&) = delete;
+  Import& operator=(const Import&) = delete;
+
+  // Adds one object version (and its membership in the import's collection, if any).
+  // kUnchanged when that exact version is already stored with the same content.
+  // InvalidArgument when the version is stored with different content (the message says
+  // whether the clash is inside this import or with an earlier one).
+  StatusOr<AddOutcome> Add(const stix::Object& object);
+
+  Status Commit();
+  void Rollback();
+
+  uint64_t added() const { return added_; }
+  uint64_t unchanged() const { return unchanged_; }
+  const std::string& date_added() const { return date_added_; }
+
+ private:
+  friend class Store;
+  explicit Import(Store* store) : store_(store) {}
+  Store* store_;
+  int64_t source_id_ = 0;
+  std::string collection_;
+  std::string date_added_;
+  uint64_t added_ = 0;
+  uint64_t unchanged_ = 0;
+  bool open_ = false;
+};
+
+// Which versions of each object a query returns (TAXII match[version]): the union of the
+// selected kinds. The default is the latest version only.
+struct VersionSelection {
+  bool last = true;
+  bool first = false;
+  bool all = false;           // every version (overrides the others)
+  std::vector<Timestamp> at;  // these exact versions
+  static VersionSelection All() { return {false, false, true, {}}; }
+};
+
+struct Query {
+  std::vector<std::string> ids;    // empty: any
+  std::vector<std::string> types;  // empty: any
+  std::optional<Timestamp> added_after;
+  VersionSelection versions;
+  std::vector<std::string> spec_versions;  // empty: any
+  std::string collection;                  // empty: the whole store
+  uint64_t limit = 0;                      // 0: no limit
+  int64_t after_seq = 0;                   // paging cursor: rows with seq greater than this
+};
+
+struct Row {
+  int64_t seq = 0;         // insertion order, the paging cursor
+  std::string id;
+  std::string type;
+  std::string version;     // the version timestamp as written ("" when unversioned)
+  std::string date_added;  // RFC 3339, microseconds
+  std::string spec_version;
+  std::string name;
+  std::string json;        // the object, compact JSON
+};
+
+struct Collection {
+  std::string id;  // a UUID
+  std::string title;
+  std::string description;
+  std::string created;
+};
+
+struct Stats {
+  uint64_t objects = 0;   // distinct ids
+  uint64_t versions = 0;  // stored versions
+  uint64_t imports = 0;
+  std::vector<std::pair<std::string, uint64_t>> by_type;  // distinct ids per type
+  uint64_t collections = 0;
+  uint64_t database_bytes = 0;
+};
+
+class Store {
+ public:
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Opens the database file, creating the schema when `create_if_missing`.
+  // NotFound when the file does not exist and creation was not asked for.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                               const StoreOptions& options);
+
+  // Starts an import transaction. `collection` may be empty; otherwise it must exist.
+  // Only one Import may be open per Store at a time.
+  StatusOr<std::unique_ptr<Import>> BeginImport(const Source& source,
+                                                const std::string& collection);
+
+  // Calls `fn` for each row matching `query`, in seq order, streaming (constant memory).
+  // Stops and returns the first non-OK status from `fn`.
+  Status Scan(const Query& query, const std::function<Status(const Row&)>& fn);
+  // Every stored version of `id`, oldest first. NotFound when none.
+  StatusOr<std::vector<Row>> Versions(const std::string& id);
+
+  Status CreateCollection(const Collection& collection);
+  StatusOr<std::vector<Collection>> Collections();
+  StatusOr<Collection> GetCollection(const std::string& id);
+
+  StatusOr<Stats> GetStats();
+
+ private:
+  friend class Import;
+  Store() = default;
+  Status Prepare();
+
+  std::unique_ptr<Db> db_;
+  Clock* clock_ = nullptr;
+  std::string path_;
+  bool import_open_ = false;
+  std::unique_ptr<Statement> insert_object_;
+  std::unique_ptr<Statement> find_version_;
+  std::unique_ptr<Statement> insert_membership_;
+};
+
+}  // namespace tadamun::store
