@@ -1,0 +1,102 @@
+#include "node/node.h"
+
+#include <sys/stat.h>
+
+#include "json/json.h"
+
+namespace tadamun::node {
+namespace {
+
+bool ValidName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+StatusOr<NodeConfig> ParseConfig(std::string_view text) {
+  auto doc = json::Parse(text);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object()) return Status::InvalidArgument("config must be a JSON object");
+  NodeConfig config;
+  for (const json::Member& m : doc->members()) {
+    const std::string where = json::DescribePosition(text, m.value.offset()) + ": \"" + m.key + "\"";
+    if (m.key == "name") {
+      if (!m.value.is_string() || !ValidName(m.value.str())) {
+        return Status::InvalidArgument(where + " must be a name of letters, digits, '.', '-', '_'");
+      }
+      config.name = m.value.str();
+    } else if (m.key == "max_import_bytes" || m.key == "max_json_depth") {
+      auto n = m.value.AsInt64();
+      if (!n || *n <= 0) return Status::InvalidArgument(where + " must be a positive integer");
+      if (m.key == "max_import_bytes") {
+        config.max_import_bytes = static_cast<uint64_t>(*n);
+      } else {
+        if (*n > 1000) return Status::InvalidArgument(where + " must be at most 1000");
+        config.max_json_depth = static_cast<uint32_t>(*n);
+      }
+    } else {
+      return Status::InvalidArgument(where + " is not a known setting (expected name, "
+                                     "max_import_bytes, max_json_depth)");
+    }
+  }
+  return config;
+}
+
+std::string FormatConfig(const NodeConfig& config) {
+  json::Value v = json::Value::Object();
+  v.Set("name", json::Value::String(config.name));
+  v.Set("max_import_bytes", json::Value::Int(static_cast<int64_t>(config.max_import_bytes)));
+  v.Set("max_json_depth", json::Value::Int(config.max_json_depth));
+  return json::ToPrettyJson(v) + "\n";
+}
+
+Node::~Node() = default;
+
+Status Node::Init(const std::string& dir, const InitOptions& options) {
+  Env* env = Env::Default();
+  if (!ValidName(options.name)) {
+    return Status::InvalidArgument("node name '" + options.name +
+                                   "' must be 1-64 letters, digits, '.', '-' or '_'");
+  }
+  if (env->Exists(ConfigPath(dir)) || env->Exists(DatabasePath(dir))) {
+    return Status::AlreadyExists(dir + " already holds a Tadamun node");
+  }
+  TADAMUN_RETURN_IF_ERROR(env->CreateDirs(dir, 0700));
+  ::chmod(dir.c_str(), 0700);
+  TADAMUN_RETURN_IF_ERROR(env->CreateDirs(KeysDir(dir), 0700));
+  NodeConfig config;
+  config.name = options.name;
+  store::StoreOptions store_options;
+  store_options.create_if_missing = true;
+  TADAMUN_ASSIGN_OR_RETURN(auto store, store::Store::Open(DatabasePath(dir), store_options));
+  store.reset();
+  // The config is written last: a folder without config.json is not a node yet.
+  return env->WriteFileAtomic(ConfigPath(dir), FormatConfig(config), 0600);
+}
+
+StatusOr<std::unique_ptr<Node>> Node::Open(const std::string& dir) {
+  Env* env = Env::Default();
+  auto text = env->ReadFile(ConfigPath(dir), 1 << 20);
+  if (!text.ok()) {
+    if (text.status().code() == StatusCode::kNotFound) {
+      return Status::NotFound("no Tadamun node at " + dir +
+                              " (run 'tadamun init --node " + dir + "' to create one)");
+    }
+    return text.status();
+  }
+  auto config = ParseConfig(*text);
+  if (!config.ok()) return config.status().WithPrefix(ConfigPath(dir));
+  std::unique_ptr<Node> node(new Node());
+  node->dir_ = dir;
+  node->config_ = *config;
+  TADAMUN_ASSIGN_OR_RETURN(node->store_, store::Store::Open(DatabasePath(dir), {}));
+  return node;
+}
+
+}  // namespace tadamun::node

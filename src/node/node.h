@@ -1,0 +1,73 @@
+// Node: one member's Tadamun node on disk — its folder, configuration and store — and the
+// operations the CLI and the server run against it.
+//
+// Layout of a node folder (created 0700 by Init):
+//   config.json   the node's configuration (name, limits), 0600
+//   node.db       the SQLite store (plus node.db-wal / node.db-shm while open), 0600
+//   keys/         the node's keys (audit module), 0700
+//   audit/        the audit log (audit module)
+//
+// Thread-safety: a Node is used from one thread at a time (its Store is one connection).
+//
+//   TADAMUN_RETURN_IF_ERROR(Node::Init(dir, {.name = "cert-example"}));
+//   TADAMUN_ASSIGN_OR_RETURN(auto node, Node::Open(dir));
+//   node->store().GetStats();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/env.h"
+#include "base/status.h"
+#include "store/store.h"
+
+namespace tadamun::node {
+
+struct NodeConfig {
+  // The node's name: shown to partners, used in audit checkpoints and key names.
+  std::string name = "tadamun-node";
+  // Largest document accepted by import (CLI and server), in bytes.
+  uint64_t max_import_bytes = uint64_t{1} << 30;
+  // Deepest JSON nesting accepted in imported documents.
+  uint32_t max_json_depth = 64;
+};
+
+struct InitOptions {
+  std::string name = "tadamun-node";
+};
+
+class Node {
+ public:
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Creates a node folder with its configuration and an empty store. AlreadyExists when `dir`
+  // already holds a node; InvalidArgument for a bad name (letters, digits, '.', '-', '_').
+  static Status Init(const std::string& dir, const InitOptions& options);
+
+  // Opens an existing node. NotFound (with a hint to run `tadamun init`) when `dir` is not one.
+  static StatusOr<std::unique_ptr<Node>> Open(const std::string& dir);
+
+  const std::string& dir() const { return dir_; }
+  const NodeConfig& config() const { return config_; }
+  store::Store& store() { return *store_; }
+
+  static std::string ConfigPath(const std::string& dir) { return dir + "/config.json"; }
+  static std::string DatabasePath(const std::string& dir) { return dir + "/node.db"; }
+  static std::string KeysDir(const std::string& dir) { return dir + "/keys"; }
+  static std::string AuditDir(const std::string& dir) { return dir + "/audit"; }
+
+ private:
+  Node() = default;
+  std::string dir_;
+  NodeConfig config_;
+  std::unique_ptr<store::Store> store_;
+};
+
+// Parses config.json text; unknown keys are errors (a typo must not be silently ignored).
+StatusOr<NodeConfig> ParseConfig(std::string_view text);
+std::string FormatConfig(const NodeConfig& config);
+
+}  // namespace tadamun::node
