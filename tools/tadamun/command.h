@@ -13,9 +13,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "base/status.h"
+#include "node/node.h"
 
 namespace tadamun::cli {
 
@@ -65,5 +69,13 @@ struct Registration {
 int UsageError(const Invocation& inv, const std::string& message);
 // Prints "tadamun: message" to stderr and returns 1.
 int Fail(const std::string& message);
+// Same with a Status's message.
+int Fail(const Status& status);
+
+// Opens the node named by the invocation; on failure prints why and returns nullptr.
+std::unique_ptr<node::Node> OpenNode(const Invocation& inv);
+
+// Reads FILE, or standard input for "-", refusing more than `max_bytes`.
+StatusOr<std::string> ReadInput(const std::string& path, uint64_t max_bytes);
 
 }  // namespace tadamun::cli

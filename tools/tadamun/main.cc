@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "command.h"
 
 namespace tadamun::cli {
@@ -97,6 +98,33 @@ int UsageError(const Invocation& inv, const std::string& message) {
 int Fail(const std::string& message) {
   std::fprintf(stderr, "tadamun: %s\n", message.c_str());
   return 1;
+}
+
+int Fail(const Status& status) { return Fail(status.message()); }
+
+std::unique_ptr<node::Node> OpenNode(const Invocation& inv) {
+  auto node = node::Node::Open(inv.node_dir);
+  if (!node.ok()) {
+    Fail(node.status());
+    return nullptr;
+  }
+  return std::move(*node);
+}
+
+StatusOr<std::string> ReadInput(const std::string& path, uint64_t max_bytes) {
+  if (path != "-") return Env::Default()->ReadFile(path, max_bytes);
+  std::string out;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    if (out.size() + n > max_bytes) {
+      return Status::ResourceExhausted("standard input is over the limit of " +
+                                       std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, n);
+  }
+  if (std::ferror(stdin)) return Status::Unavailable("cannot read standard input");
+  return out;
 }
 
 int Main(int argc, char** argv) {
