@@ -1,6 +1,7 @@
-// Message digests: SHA-256 (libsodium) for everything Tadamun secures, and SHA-1 (OpenSSL's
-// libcrypto) only where a standard mandates it (STIX UUIDv5 ids, RFC 4122). This module is
-// the only place that includes libsodium or libcrypto.
+// Message digests: SHA-256 for everything Tadamun secures (one-shot through OpenSSL's
+// libcrypto, which uses the CPU's SHA instructions; incremental through libsodium), and SHA-1
+// only where a standard mandates it (STIX UUIDv5 ids, RFC 4122). This module is the only place
+// that includes libsodium or libcrypto.
 //
 // Pure functions; thread-safe. Digests are returned as raw bytes.
 //
@@ -8,6 +9,7 @@
 //   HexEncode(d) == "ba7816bf..."
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,11 @@ constexpr size_t kSha1Size = 20;
 
 std::string Sha256(std::string_view data);
 std::string Sha1(std::string_view data);
+
+// SHA-256 of the concatenation of `parts`, written to out[0..32). The fast path for small
+// messages hashed in bulk (Merkle trees): it reuses one OpenSSL digest context per thread,
+// so it uses the CPU's SHA extensions where present. Same result as Sha256(a + b + ...).
+void Sha256Concat(std::initializer_list<std::string_view> parts, unsigned char out[kSha256Size]);
 
 // Incremental SHA-256 for data that arrives in pieces.
 class Sha256Hasher {

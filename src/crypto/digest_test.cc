@@ -20,6 +20,18 @@ TEST(DigestTest, Sha1Vectors) {
   EXPECT_EQ(HexEncode(Sha1("")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
 }
 
+TEST(DigestTest, ConcatEqualsOneShot) {
+  unsigned char out[kSha256Size];
+  Sha256Concat({}, out);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(out), kSha256Size), Sha256(""));
+  std::string data(300, 'y');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 13);
+  Sha256Concat({std::string_view(data).substr(0, 1), std::string_view(data).substr(1, 64),
+                std::string_view(data).substr(65)},
+               out);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(out), kSha256Size), Sha256(data));
+}
+
 TEST(DigestTest, IncrementalEqualsOneShot) {
   std::string data(1000, 'x');
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7);
