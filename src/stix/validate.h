@@ -49,6 +49,9 @@ struct Issue {
 struct ValidationOptions {
   // Report custom and unknown properties and custom object types as warnings.
   bool warn_custom = true;
+  // Warn when an SCO's id is not its deterministic UUIDv5 id (STIX 2.1 §2.9). Never an error:
+  // producers may use UUIDv4.
+  bool check_sco_ids = true;
 };
 
 // Validates `value` as one STIX 2.1 object located at `pointer` in its document. Appends every
