@@ -1,0 +1,373 @@
+#include "media/hamming_index.h"
+
+#include <fcntl.h>
+#include <immintrin.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <thread>
+
+#include "base/env.h"
+
+namespace tadamun::media {
+
+namespace {
+
+constexpr int kWordsPerBlock = 32;  // 8 codes x 4 words
+constexpr int kCodesPerBlock = 8;
+constexpr char kMagic[8] = {'T', 'D', 'M', 'P', 'D', 'Q', 'X', '1'};
+constexpr uint32_t kVersion = 1;
+constexpr uint64_t kHeaderBytes = 64;
+
+struct FileHeader {
+  char magic[8];
+  uint32_t version;
+  uint32_t words_per_block;
+  uint64_t slots;
+  uint64_t deleted;
+  uint64_t codes_offset;
+  uint64_t codes_bytes;
+  uint64_t tombstones_offset;
+  uint64_t tombstones_bytes;
+};
+static_assert(sizeof(FileHeader) == kHeaderBytes);
+
+void ToWords(const PdqHash& h, uint64_t w[4]) { std::memcpy(w, h.bytes.data(), 32); }
+
+uint64_t BlocksFor(uint64_t count) { return (count + kCodesPerBlock - 1) / kCodesPerBlock; }
+
+// One contiguous run of code blocks: the mapped base or the owned tail.
+struct Segment {
+  const uint64_t* blocks = nullptr;
+  uint64_t count = 0;    // codes in this segment
+  uint64_t id_base = 0;  // id of its first code
+};
+
+struct ScanArgs {
+  const Segment* segment;
+  uint64_t block_begin;
+  uint64_t block_end;
+  const uint64_t* queries;  // nq x 4 words
+  int nq;
+  int radius;
+  const uint64_t* tombstones;
+  std::vector<IndexMatch>* out;
+};
+
+constexpr uint64_t kChunkBlocks = 64;  // 16 KiB of codes stay in L1 while the batch runs
+
+// Finishes a candidate whose first-128-bit distance is within the radius.
+inline void Confirm(const ScanArgs& a, uint64_t block, int lane, int qi) {
+  const uint64_t local = block * kCodesPerBlock + lane;
+  if (local >= a.segment->count) return;  // padding lane of the last block
+  const uint64_t id = a.segment->id_base + local;
+  if ((a.tombstones[id >> 6] >> (id & 63)) & 1) return;
+  const uint64_t* p = a.segment->blocks + block * kWordsPerBlock;
+  const uint64_t* q = a.queries + qi * 4;
+  int d = 0;
+  for (int w = 0; w < 4; ++w) d += std::popcount(p[w * 8 + lane] ^ q[w]);
+  if (d <= a.radius) {
+    a.out->push_back({static_cast<uint32_t>(qi), static_cast<uint32_t>(id), d});
+  }
+}
+
+inline void ScanScalarBody(const ScanArgs& a) {
+  for (uint64_t c0 = a.block_begin; c0 < a.block_end; c0 += kChunkBlocks) {
+    const uint64_t c1 = std::min(a.block_end, c0 + kChunkBlocks);
+    for (int qi = 0; qi < a.nq; ++qi) {
+      const uint64_t q0 = a.queries[qi * 4], q1 = a.queries[qi * 4 + 1];
+      for (uint64_t b = c0; b < c1; ++b) {
+        const uint64_t* p = a.segment->blocks + b * kWordsPerBlock;
+        for (int lane = 0; lane < kCodesPerBlock; ++lane) {
+          const int d = std::popcount(p[lane] ^ q0) + std::popcount(p[8 + lane] ^ q1);
+          if (d <= a.radius) [[unlikely]] Confirm(a, b, lane, qi);
+        }
+      }
+    }
+  }
+}
+
+void ScanGeneric(const ScanArgs& a) { ScanScalarBody(a); }
+
+__attribute__((target("popcnt"))) void ScanPopcnt(const ScanArgs& a) { ScanScalarBody(a); }
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) void ScanAvx512(const ScanArgs& a) {
+  const __m512i radius = _mm512_set1_epi64(a.radius);
+  for (uint64_t c0 = a.block_begin; c0 < a.block_end; c0 += kChunkBlocks) {
+    const uint64_t c1 = std::min(a.block_end, c0 + kChunkBlocks);
+    for (int qi = 0; qi < a.nq; ++qi) {
+      const __m512i q0 = _mm512_set1_epi64(static_cast<long long>(a.queries[qi * 4]));
+      const __m512i q1 = _mm512_set1_epi64(static_cast<long long>(a.queries[qi * 4 + 1]));
+      const uint64_t* p = a.segment->blocks + c0 * kWordsPerBlock;
+      for (uint64_t b = c0; b < c1; ++b, p += kWordsPerBlock) {
+        const __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(p), q0);
+        const __m512i x1 = _mm512_xor_si512(_mm512_loadu_si512(p + 8), q1);
+        const __m512i d = _mm512_add_epi64(_mm512_popcnt_epi64(x0), _mm512_popcnt_epi64(x1));
+        __mmask8 m = _mm512_cmple_epu64_mask(d, radius);
+        while (m) [[unlikely]] {
+          const int lane = std::countr_zero(static_cast<unsigned>(m));
+          m = static_cast<__mmask8>(m & (m - 1));
+          Confirm(a, b, lane, qi);
+        }
+      }
+    }
+  }
+}
+
+using ScanFn = void (*)(const ScanArgs&);
+
+ScanFn PickKernel(bool allow_simd, const char** name) {
+  __builtin_cpu_init();
+  if (allow_simd && __builtin_cpu_supports("avx512f") &&
+      __builtin_cpu_supports("avx512vpopcntdq")) {
+    if (name) *name = "avx512-vpopcntdq";
+    return ScanAvx512;
+  }
+  if (allow_simd && __builtin_cpu_supports("popcnt")) {
+    if (name) *name = "popcnt";
+    return ScanPopcnt;
+  }
+  if (name) *name = "generic";
+  return ScanGeneric;
+}
+
+}  // namespace
+
+struct HammingIndex::Impl {
+  // Mapped base (from Open), possibly empty.
+  void* map_addr = nullptr;
+  size_t map_len = 0;
+  const uint64_t* base_blocks = nullptr;
+  uint64_t base_count = 0;
+  // Owned tail; starts at a block boundary after the base.
+  std::vector<uint64_t> tail_blocks;
+  uint64_t tail_count = 0;
+  // One bit per slot, set when deleted.
+  std::vector<uint64_t> tombstones;
+  uint64_t deleted = 0;
+
+  ~Impl() {
+    if (map_addr != nullptr) munmap(map_addr, map_len);
+  }
+
+  uint64_t slots() const { return base_count + tail_count; }
+
+  void Locate(uint64_t id, const uint64_t** block, int* lane) const {
+    if (id < base_count) {
+      *block = base_blocks + (id / kCodesPerBlock) * kWordsPerBlock;
+      *lane = static_cast<int>(id % kCodesPerBlock);
+    } else {
+      const uint64_t local = id - base_count;
+      *block = tail_blocks.data() + (local / kCodesPerBlock) * kWordsPerBlock;
+      *lane = static_cast<int>(local % kCodesPerBlock);
+    }
+  }
+};
+
+HammingIndex::HammingIndex() : impl_(std::make_unique<Impl>()) {}
+HammingIndex::~HammingIndex() = default;
+HammingIndex::HammingIndex(HammingIndex&&) noexcept = default;
+HammingIndex& HammingIndex::operator=(HammingIndex&&) noexcept = default;
+
+uint32_t HammingIndex::Add(const PdqHash& code) {
+  Impl& m = *impl_;
+  if (m.tail_count % kCodesPerBlock == 0) m.tail_blocks.resize(m.tail_blocks.size() + kWordsPerBlock, 0);
+  uint64_t w[4];
+  ToWords(code, w);
+  uint64_t* block = m.tail_blocks.data() + (m.tail_count / kCodesPerBlock) * kWordsPerBlock;
+  const int lane = static_cast<int>(m.tail_count % kCodesPerBlock);
+  for (int i = 0; i < 4; ++i) block[i * 8 + lane] = w[i];
+  const uint64_t id = m.slots();
+  ++m.tail_count;
+  if (m.tombstones.size() * 64 < m.slots()) m.tombstones.push_back(0);
+  return static_cast<uint32_t>(id);
+}
+
+Status HammingIndex::Remove(uint32_t id) {
+  Impl& m = *impl_;
+  if (id >= m.slots()) return Status::NotFound("index has no code with id " + std::to_string(id));
+  uint64_t& word = m.tombstones[id >> 6];
+  const uint64_t bit = uint64_t{1} << (id & 63);
+  if (word & bit) return Status::NotFound("code " + std::to_string(id) + " is already removed");
+  word |= bit;
+  ++m.deleted;
+  return Status::Ok();
+}
+
+bool HammingIndex::IsLive(uint32_t id) const {
+  return id < impl_->slots() && !((impl_->tombstones[id >> 6] >> (id & 63)) & 1);
+}
+
+PdqHash HammingIndex::Get(uint32_t id) const {
+  const uint64_t* block;
+  int lane;
+  impl_->Locate(id, &block, &lane);
+  uint64_t w[4];
+  for (int i = 0; i < 4; ++i) w[i] = block[i * 8 + lane];
+  PdqHash h;
+  std::memcpy(h.bytes.data(), w, 32);
+  return h;
+}
+
+uint64_t HammingIndex::slots() const { return impl_->slots(); }
+uint64_t HammingIndex::live() const { return impl_->slots() - impl_->deleted; }
+
+double HammingIndex::BytesPerCode() const {
+  const Impl& m = *impl_;
+  const uint64_t n = m.slots();
+  if (n == 0) return 0;
+  const double bytes = static_cast<double>(BlocksFor(m.base_count) * kWordsPerBlock * 8 +
+                                           m.tail_blocks.size() * 8 + m.tombstones.size() * 8);
+  return bytes / static_cast<double>(n);
+}
+
+const char* HammingIndex::KernelName(bool allow_simd) {
+  const char* name = nullptr;
+  PickKernel(allow_simd, &name);
+  return name;
+}
+
+std::vector<IndexMatch> HammingIndex::Search(std::span<const PdqHash> queries, int radius,
+                                             const SearchOptions& options) const {
+  std::vector<IndexMatch> result;
+  const Impl& m = *impl_;
+  if (queries.empty() || radius < 0 || m.slots() == 0) return result;
+  radius = std::min(radius, 256);
+  std::vector<uint64_t> qwords(queries.size() * 4);
+  for (size_t i = 0; i < queries.size(); ++i) ToWords(queries[i], &qwords[i * 4]);
+  const ScanFn scan = PickKernel(options.allow_simd, nullptr);
+
+  Segment segments[2] = {{m.base_blocks, m.base_count, 0},
+                         {m.tail_blocks.data(), m.tail_count, m.base_count}};
+  const uint64_t total_blocks = BlocksFor(m.base_count) + BlocksFor(m.tail_count);
+  int threads = std::max(1, options.threads);
+  if (total_blocks < 4096) threads = 1;
+  std::vector<std::vector<IndexMatch>> outs(threads);
+  auto run = [&](int t) {
+    // Thread t takes blocks [t*total/threads, (t+1)*total/threads) of the concatenation.
+    const uint64_t begin = total_blocks * t / threads, end = total_blocks * (t + 1) / threads;
+    uint64_t offset = 0;
+    for (const Segment& s : segments) {
+      const uint64_t nb = BlocksFor(s.count);
+      const uint64_t b0 = std::max(begin, offset), b1 = std::min(end, offset + nb);
+      if (b0 < b1) {
+        ScanArgs args{&s,       b0 - offset, b1 - offset,  qwords.data(), static_cast<int>(queries.size()),
+                      radius,   m.tombstones.data(), &outs[t]};
+        scan(args);
+      }
+      offset += nb;
+    }
+  };
+  if (threads == 1) {
+    run(0);
+  } else {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) workers.emplace_back(run, t);
+    for (std::thread& w : workers) w.join();
+  }
+  for (auto& o : outs) result.insert(result.end(), o.begin(), o.end());
+  std::sort(result.begin(), result.end(), [](const IndexMatch& a, const IndexMatch& b) {
+    return a.query != b.query ? a.query < b.query : a.id < b.id;
+  });
+  return result;
+}
+
+Status HammingIndex::Save(const std::string& path) const {
+  const Impl& m = *impl_;
+  const uint64_t n = m.slots();
+  const uint64_t blocks = BlocksFor(n);
+  FileHeader h{};
+  std::memcpy(h.magic, kMagic, 8);
+  h.version = kVersion;
+  h.words_per_block = kWordsPerBlock;
+  h.slots = n;
+  h.deleted = m.deleted;
+  h.codes_offset = kHeaderBytes;
+  h.codes_bytes = blocks * kWordsPerBlock * 8;
+  h.tombstones_offset = h.codes_offset + h.codes_bytes;
+  h.tombstones_bytes = (n + 63) / 64 * 8;
+  std::string data(h.tombstones_offset + h.tombstones_bytes, '\0');
+  std::memcpy(data.data(), &h, sizeof(h));
+  uint64_t* out = reinterpret_cast<uint64_t*>(data.data() + h.codes_offset);
+  if (m.base_count % kCodesPerBlock == 0) {
+    // Blocks line up: copy them whole.
+    const uint64_t base_words = BlocksFor(m.base_count) * kWordsPerBlock;
+    if (base_words) std::memcpy(out, m.base_blocks, base_words * 8);
+    if (!m.tail_blocks.empty()) std::memcpy(out + base_words, m.tail_blocks.data(), m.tail_blocks.size() * 8);
+  } else {
+    for (uint64_t id = 0; id < n; ++id) {
+      const uint64_t* block;
+      int lane;
+      m.Locate(id, &block, &lane);
+      uint64_t* dst = out + (id / kCodesPerBlock) * kWordsPerBlock;
+      for (int w = 0; w < 4; ++w) dst[w * 8 + id % kCodesPerBlock] = block[w * 8 + lane];
+    }
+  }
+  std::memcpy(data.data() + h.tombstones_offset, m.tombstones.data(), h.tombstones_bytes);
+  return Env::Default()->WriteFileAtomic(path, data, 0644);
+}
+
+StatusOr<HammingIndex> HammingIndex::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT) return Status::NotFound(path + ": no such index file");
+    return Status::PermissionDenied(path + ": cannot open: " + std::strerror(e));
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    ::close(fd);
+    return Status::Unavailable(path + ": cannot stat");
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  auto bad = [&](const std::string& what) {
+    return Status::DataLoss(path + ": not a valid PDQ index file: " + what);
+  };
+  if (size < kHeaderBytes) {
+    ::close(fd);
+    return bad("shorter than its 64-byte header (" + std::to_string(size) + " bytes)");
+  }
+  void* addr = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (addr == MAP_FAILED) return Status::Unavailable(path + ": mmap failed");
+  HammingIndex index;
+  Impl& m = *index.impl_;
+  m.map_addr = addr;
+  m.map_len = size;
+  FileHeader h;
+  std::memcpy(&h, addr, sizeof(h));
+  if (std::memcmp(h.magic, kMagic, 8) != 0) return bad("bad magic (expected TDMPDQX1)");
+  if (h.version != kVersion) return bad("version " + std::to_string(h.version) + ", expected 1");
+  if (h.words_per_block != kWordsPerBlock) return bad("unexpected block layout");
+  if (h.slots >= (uint64_t{1} << 32)) return bad("too many codes");
+  const uint64_t blocks = BlocksFor(h.slots);
+  if (h.codes_offset != kHeaderBytes || h.codes_bytes != blocks * kWordsPerBlock * 8 ||
+      h.tombstones_offset != h.codes_offset + h.codes_bytes ||
+      h.tombstones_bytes != (h.slots + 63) / 64 * 8 ||
+      size != h.tombstones_offset + h.tombstones_bytes) {
+    return bad("section sizes do not match " + std::to_string(h.slots) + " codes and a file of " +
+               std::to_string(size) + " bytes");
+  }
+  m.base_blocks = reinterpret_cast<const uint64_t*>(static_cast<const char*>(addr) + h.codes_offset);
+  m.base_count = h.slots;
+  m.tombstones.resize(h.tombstones_bytes / 8);
+  if (!m.tombstones.empty()) {
+    std::memcpy(m.tombstones.data(), static_cast<const char*>(addr) + h.tombstones_offset,
+                h.tombstones_bytes);
+  }
+  uint64_t deleted = 0;
+  for (uint64_t w : m.tombstones) deleted += std::popcount(w);
+  if (h.slots % 64 != 0 && !m.tombstones.empty() &&
+      (m.tombstones.back() >> (h.slots % 64)) != 0) {
+    return bad("tombstone bits set beyond the last code");
+  }
+  if (deleted != h.deleted) return bad("deleted count does not match the tombstone bits");
+  m.deleted = deleted;
+  return index;
+}
+
+}  // namespace tadamun::media
