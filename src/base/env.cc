@@ -56,7 +56,8 @@ class PosixEnv final : public Env {
       return Status::ResourceExhausted(TooLarge(path, st.st_size, max_bytes));
     }
     std::string out;
-    if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
+    // 64 spare bytes: the JSON parser needs that much padding and can then use the text as is.
+    if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size) + 64);
     char buf[1 << 16];
     for (;;) {
       ssize_t n = ::read(fd, buf, sizeof buf);

@@ -1,6 +1,5 @@
 #include "base/timestamp.h"
 
-#include <cstdio>
 
 namespace tadamun {
 namespace {
@@ -140,6 +139,14 @@ Timestamp Timestamp::WithDigits(int digits) const {
 
 namespace {
 
+void PutDigits(char* p, uint64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+// Hand-rolled (no snprintf): timestamps are formatted for every stored object.
 std::string Format(int64_t seconds, uint32_t nanos, int digits) {
   int64_t days = seconds / 86400;
   int64_t rem = seconds % 86400;
@@ -150,19 +157,22 @@ std::string Format(int64_t seconds, uint32_t nanos, int digits) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u",
-                        static_cast<long long>(y), m, d, static_cast<unsigned>(rem / 3600),
-                        static_cast<unsigned>(rem / 60 % 60), static_cast<unsigned>(rem % 60));
-  std::string out(buf, static_cast<size_t>(n));
+  char buf[32] = "0000-00-00T00:00:00";
+  PutDigits(buf, static_cast<uint64_t>(y < 0 ? 0 : y), 4);
+  PutDigits(buf + 5, m, 2);
+  PutDigits(buf + 8, d, 2);
+  PutDigits(buf + 11, static_cast<uint64_t>(rem / 3600), 2);
+  PutDigits(buf + 14, static_cast<uint64_t>(rem / 60 % 60), 2);
+  PutDigits(buf + 17, static_cast<uint64_t>(rem % 60), 2);
+  size_t len = 19;
   if (digits > 0) {
-    char frac[16];
-    std::snprintf(frac, sizeof frac, "%09u", nanos);
-    out += '.';
-    out.append(frac, static_cast<size_t>(digits));
+    buf[len++] = '.';
+    char frac[9];
+    PutDigits(frac, nanos, 9);
+    for (int i = 0; i < digits; ++i) buf[len++] = frac[i];
   }
-  out += 'Z';
-  return out;
+  buf[len++] = 'Z';
+  return std::string(buf, len);
 }
 
 }  // namespace

@@ -218,6 +218,8 @@ Lexical ScanLexical(std::string_view text) {
   return {};
 }
 
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 class Builder {
  public:
   Builder(std::string_view text, const ParseOptions& options) : text_(text), options_(options) {}
@@ -362,8 +364,16 @@ class Builder {
       od::value element;
       if (auto e = std::move(element_result).get(element); e != sj::SUCCESS) return FailAtDocument(e, doc, last_);
       Value item;
+      const char* element_start = element.raw_json_token().data();
       TADAMUN_RETURN_IF_ERROR(Build(element, depth + 1, doc, &item));
-      TADAMUN_RETURN_IF_ERROR(on_element(std::move(item), index++));
+      // The element ends where the next token (',' or ']') starts, less whitespace.
+      const char* next = nullptr;
+      if (doc.current_location().get(next) != sj::SUCCESS || next == nullptr) {
+        next = text_.data() + text_.size();
+      }
+      while (next > element_start && IsSpace(next[-1])) --next;
+      std::string_view source(element_start, static_cast<size_t>(next - element_start));
+      TADAMUN_RETURN_IF_ERROR(on_element(std::move(item), index++, source));
     }
     return Status::Ok();
   }
@@ -525,6 +535,19 @@ StatusOr<Value> ParseStreaming(std::string* text, std::string_view stream_key,
 
 // ---------------------------------------------------------------------------------------------
 // Serialisation
+
+std::string Minify(std::string_view text) {
+  std::string out(text.size(), '\0');
+  size_t len = 0;
+  // simdjson's minifier may read up to SIMDJSON_PADDING bytes past the input: give it a copy
+  // when the caller's text is not known to be padded.
+  sj::padded_string padded(text);
+  if (sj::minify(padded.data(), text.size(), out.data(), len) != sj::SUCCESS) {
+    return std::string(text);
+  }
+  out.resize(len);
+  return out;
+}
 
 void AppendQuoted(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";

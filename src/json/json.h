@@ -115,10 +115,12 @@ StatusOr<Value> Parse(std::string_view text, const ParseOptions& options = {});
 
 // Like Parse, but when the root is an array, or an object with a member named `stream_key`
 // whose value is an array, each element of that array is passed to `on_element` (with its
-// index) instead of being kept; the returned root has that array empty. A non-OK status from
-// the callback stops parsing and is returned. `text` may be reallocated to add the padding
-// the parser needs (its contents are unchanged).
-using ElementFn = std::function<Status(Value&& element, uint64_t index)>;
+// index and its exact source text) instead of being kept; the returned root has that array
+// empty. A non-OK status from the callback stops parsing and is returned. `text` may be
+// reallocated to add the padding the parser needs (its contents are unchanged); give it a
+// capacity of size() + 64 to avoid the copy.
+using ElementFn =
+    std::function<Status(Value&& element, uint64_t index, std::string_view source)>;
 StatusOr<Value> ParseStreaming(std::string* text, std::string_view stream_key,
                                const ElementFn& on_element, const ParseOptions& options = {});
 
@@ -126,6 +128,9 @@ StatusOr<Value> ParseStreaming(std::string* text, std::string_view stream_key,
 // (quote, backslash, control characters), non-ASCII UTF-8 kept as is, numbers as written.
 std::string ToJson(const Value& value);
 void AppendJson(const Value& value, std::string* out);
+// Removes insignificant whitespace from valid JSON text, keeping every token exactly as
+// written (escapes, number spellings, member order). Precondition: `text` is valid JSON.
+std::string Minify(std::string_view text);
 // Indented serialisation for people (two spaces).
 std::string ToPrettyJson(const Value& value);
 // Appends `s` as a JSON string literal (with quotes).

@@ -121,7 +121,7 @@ TEST(JsonTest, DepthAndSizeLimits) {
 TEST(JsonTest, StreamingVisitsEachElement) {
   std::string text = R"({"type":"bundle","objects":[{"n":1},{"n":2},{"n":3}],"id":"b"})";
   std::vector<int64_t> seen;
-  auto root = ParseStreaming(&text, "objects", [&](Value&& v, uint64_t index) {
+  auto root = ParseStreaming(&text, "objects", [&](Value&& v, uint64_t index, std::string_view) {
     EXPECT_EQ(static_cast<int64_t>(index) + 1, *v.Find("n")->AsInt64());
     seen.push_back(*v.Find("n")->AsInt64());
     return Status::Ok();
@@ -133,7 +133,7 @@ TEST(JsonTest, StreamingVisitsEachElement) {
 
   std::string list = "[{\"n\":1},{\"n\":2}]";
   int count = 0;
-  auto r2 = ParseStreaming(&list, "objects", [&](Value&&, uint64_t) {
+  auto r2 = ParseStreaming(&list, "objects", [&](Value&&, uint64_t, std::string_view) {
     ++count;
     return Status::Ok();
   });
@@ -144,14 +144,31 @@ TEST(JsonTest, StreamingVisitsEachElement) {
 TEST(JsonTest, StreamingStopsOnCallbackErrorAndOnLateSyntaxError) {
   std::string text = R"({"objects":[1,2,3]})";
   int count = 0;
-  auto r = ParseStreaming(&text, "objects", [&](Value&&, uint64_t) {
+  auto r = ParseStreaming(&text, "objects", [&](Value&&, uint64_t, std::string_view) {
     return ++count == 2 ? Status::InvalidArgument("stop") : Status::Ok();
   });
   EXPECT_EQ(r.status().message(), "stop");
   EXPECT_EQ(count, 2);
   std::string broken = "{\"objects\":[1,2,3}";
-  auto r2 = ParseStreaming(&broken, "objects", [&](Value&&, uint64_t) { return Status::Ok(); });
+  auto r2 = ParseStreaming(&broken, "objects",
+                           [&](Value&&, uint64_t, std::string_view) { return Status::Ok(); });
   EXPECT_FALSE(r2.ok());
+}
+
+TEST(JsonTest, StreamingGivesEachElementsExactSource) {
+  std::string text = "{\"objects\": [ {\"a\": \"\\u00e9\", \"n\": 1.50} ,\n  [1, 2]\t,\"s\" ]}";
+  std::vector<std::string> sources;
+  auto root = ParseStreaming(&text, "objects", [&](Value&&, uint64_t, std::string_view source) {
+    sources.emplace_back(source);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  ASSERT_EQ(sources.size(), 3u);
+  EXPECT_EQ(sources[0], "{\"a\": \"\\u00e9\", \"n\": 1.50}");
+  EXPECT_EQ(sources[1], "[1, 2]");
+  EXPECT_EQ(sources[2], "\"s\"");
+  EXPECT_EQ(Minify(sources[0]), "{\"a\":\"\\u00e9\",\"n\":1.50}");
+  EXPECT_EQ(Minify(" [ \" a b \" , true ] "), "[\" a b \",true]");
 }
 
 TEST(JsonTest, SemanticEquality) {

@@ -13,10 +13,11 @@ class Reader {
          std::vector<Issue>* issues, ReadSummary* summary)
       : text_(text), options_(options), on_object_(on_object), issues_(issues), summary_(summary) {}
 
-  Status OnElement(json::Value&& value, std::string pointer) {
+  Status OnElement(json::Value&& value, std::string pointer, std::string_view source) {
     ++summary_->objects;
     std::vector<Issue> found;
     std::optional<Object> object = ValidateObject(std::move(value), pointer, &found);
+    if (object) object->source_json = json::Minify(source);
     if (object && options_.check_duplicates) CheckDuplicate(*object, pointer, &found);
     for (Issue& issue : found) Add(std::move(issue));
     bool has_error = false;
@@ -43,7 +44,8 @@ class Reader {
   void CheckDuplicate(const Object& object, const std::string& pointer, std::vector<Issue>* out) {
     std::optional<Timestamp> version = object.Version();
     std::string key = object.id + '|' + (version ? version->SortKey() : std::string());
-    std::string digest = crypto::Sha256(json::ToJson(object.json));
+    std::string digest = crypto::Sha256(object.source_json.empty() ? json::ToJson(object.json)
+                                                                   : object.source_json);
     auto [it, inserted] = seen_.emplace(std::move(key), std::make_pair(digest, pointer));
     if (inserted || it->second.first == digest) return;
     Issue issue;
@@ -84,12 +86,12 @@ Status ReadObjects(std::string* text, const ReadOptions& options, const ObjectFn
   std::string root_key = first != std::string::npos && (*text)[first] == '{' ? "objects" : "";
   auto root = json::ParseStreaming(
       text, "objects",
-      [&](json::Value&& value, uint64_t index) {
+      [&](json::Value&& value, uint64_t index, std::string_view source) {
         streamed = true;
         std::string pointer;
         if (!root_key.empty()) json::AppendPointer(&pointer, root_key);
         json::AppendPointer(&pointer, index);
-        return reader.OnElement(std::move(value), std::move(pointer));
+        return reader.OnElement(std::move(value), std::move(pointer), source);
       },
       options.json);
   if (!root.ok()) return root.status();
@@ -125,7 +127,7 @@ Status ReadObjects(std::string* text, const ReadOptions& options, const ObjectFn
   }
   // A single object that is not a bundle.
   json::Value single = *root;
-  return reader.OnElement(std::move(single), "");
+  return reader.OnElement(std::move(single), "", *text);
 }
 
 void AppendBundleStart(const std::string& bundle_id, std::string* out) {

@@ -35,6 +35,9 @@ struct Object {
   std::optional<Timestamp> modified;
   bool revoked = false;
   json::Value json;  // the whole object as received
+  // The object's text as received, minified (tokens exactly as written), when it was read
+  // from a document; empty for objects built in memory. The store keeps this text.
+  std::string source_json;
 
   // The version identity used by the store and TAXII: `modified`, else `created`, else none
   // (unversioned objects such as SCOs).

@@ -85,8 +85,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec("SELECT count(*) FROM sqlite_master")
                               .WithPrefix("not a Tadamun database: " + path));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
   {
     Statement version(*store->db_, "SELECT value FROM meta WHERE key = 'schema_version'");
@@ -190,7 +190,8 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   if (!open_) return Status::FailedPrecondition("import is not open");
   std::optional<Timestamp> version = object.Version();
   std::string version_key = version ? version->SortKey() : std::string();
-  std::string json_text = json::ToJson(object.json);
+  std::string json_text =
+      object.source_json.empty() ? json::ToJson(object.json) : object.source_json;
   Statement& insert = *store_->insert_object_;
   insert.Bind(1, object.id);
   insert.Bind(2, object.type);

@@ -15,7 +15,9 @@ stix::Object MakeObject(const std::string& id, const std::string& modified,
   std::string type = id.substr(0, id.find("--"));
   std::string text = R"({"type":")" + type + R"(","spec_version":"2.1","id":")" + id +
                      R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified +
-                     R"(","name":")" + name + R"(","x_custom":{"k":[1,2.50]}})";
+                     R"(","name":")" + name + R"(",)" +
+                     (type == "malware" ? R"("is_family":false,)" : "") +
+                     R"("x_custom":{"k":[1,2.50]}})";
   auto value = json::Parse(text);
   EXPECT_TRUE(value.ok());
   std::vector<stix::Issue> issues;
@@ -25,7 +27,7 @@ stix::Object MakeObject(const std::string& id, const std::string& modified,
 }
 
 const std::string kA = "malware--11111111-1111-4111-8111-111111111111";
-const std::string kB = "indicator--22222222-2222-4222-8222-222222222222";
+const std::string kB = "tool--22222222-2222-4222-8222-222222222222";
 const std::string kC = "malware--33333333-3333-4333-8333-333333333333";
 
 class StoreTest : public ::testing::Test {
@@ -91,7 +93,8 @@ TEST_F(StoreTest, ImportKeepsEveryVersionAndReimportIsNoop) {
   EXPECT_EQ((*versions)[0].version, "2020-01-01T00:00:00.000Z");
   EXPECT_EQ((*versions)[1].name, "renamed");
   // Custom properties and number text survive.
-  EXPECT_NE((*versions)[0].json.find(R"("x_custom":{"k":[1,2.50]})"), std::string::npos);
+  EXPECT_NE((*versions)[0].json.find(R"("x_custom":{"k":[1,2.50]})"), std::string::npos)
+      << (*versions)[0].json;
 }
 
 TEST_F(StoreTest, SameVersionDifferentContentIsRejected) {
