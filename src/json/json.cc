@@ -364,12 +364,16 @@ class Builder {
       od::value element;
       if (auto e = std::move(element_result).get(element); e != sj::SUCCESS) return FailAtDocument(e, doc, last_);
       Value item;
-      const char* element_start = element.raw_json_token().data();
+      const std::string_view token = element.raw_json_token();
+      const char* element_start = token.data();
       TADAMUN_RETURN_IF_ERROR(Build(element, depth + 1, doc, &item));
-      // The element ends where the next token (',' or ']') starts, less whitespace.
-      const char* next = nullptr;
-      if (doc.current_location().get(next) != sj::SUCCESS || next == nullptr) {
-        next = text_.data() + text_.size();
+      // A scalar is its token; an array or object ends where the next token (',' or ']')
+      // starts, less whitespace.
+      const char* next = token.data() + token.size();
+      if (item.is_array() || item.is_object()) {
+        if (doc.current_location().get(next) != sj::SUCCESS || next == nullptr) {
+          next = text_.data() + text_.size();
+        }
       }
       while (next > element_start && IsSpace(next[-1])) --next;
       std::string_view source(element_start, static_cast<size_t>(next - element_start));

@@ -86,7 +86,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
                               .WithPrefix("not a Tadamun database: " + path));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(
       "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"));
+      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
   {
     Statement version(*store->db_, "SELECT value FROM meta WHERE key = 'schema_version'");
