@@ -139,8 +139,8 @@ void MarkingDefinitionRule(RuleContext& ctx) {
     Require(ctx, "definition_type", "a marking definition without extensions needs it");
     Require(ctx, "definition", "a marking definition without extensions needs it");
   }
-  if (type != nullptr && def == nullptr) Require(ctx, "definition", "definition_type is set");
-  if (def != nullptr && type == nullptr) Require(ctx, "definition_type", "definition is set");
+  else if (type != nullptr && def == nullptr) Require(ctx, "definition", "definition_type is set");
+  else if (def != nullptr && type == nullptr) Require(ctx, "definition_type", "definition is set");
   if (type != nullptr && type->is_string() && def != nullptr && def->is_object()) {
     Path dp = ctx.root.Child("definition");
     if (type->str() == "tlp") {
