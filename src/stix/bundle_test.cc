@@ -71,3 +71,68 @@ TEST(BundleTest, MalformedJsonStopsWithPosition) {
 
 }  // namespace
 }  // namespace tadamun::stix
+
+namespace tadamun::stix {
+namespace {
+
+TEST(BundleTest, InvalidUtf8IsRejectedWithPosition) {
+  std::vector<Object> objects;
+  std::vector<Issue> issues;
+  ReadSummary summary;
+  std::string text = std::string(kIdentity);
+  text.replace(text.find("Cole Powers"), 4, "Co\xc3\x28");  // truncated 2-byte sequence
+  Status s = Read("[\n" + text + "]", &objects, &issues, &summary);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("line 2"), std::string::npos) << s.message();
+  EXPECT_TRUE(objects.empty());
+}
+
+TEST(BundleTest, NestingDeeperThanTheLimitIsRejected) {
+  std::string deep = kIdentity;
+  deep.insert(deep.size() - 1, ",\"x_deep\":" + std::string(100, '[') + std::string(100, ']'));
+  std::vector<Object> objects;
+  std::vector<Issue> issues;
+  ReadSummary summary;
+  std::string text = "[" + deep + "]";
+  Status s = ReadObjects(&text, {}, [&](Object&& o) {
+    objects.push_back(std::move(o));
+    return Status::Ok();
+  }, &issues, &summary);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.message();
+  // Within the limit the same nesting is a custom property, kept as is.
+  ReadOptions loose;
+  loose.json.max_depth = 200;
+  text = "[" + deep + "]";
+  ASSERT_TRUE(ReadObjects(&text, loose, [&](Object&& o) {
+    objects.push_back(std::move(o));
+    return Status::Ok();
+  }, &issues, &summary).ok());
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_NE(objects[0].json.Find("x_deep"), nullptr);
+}
+
+TEST(BundleTest, ValidationErrorsOfSeveralObjectsWithLineAndColumn) {
+  std::string text =
+      "{\"type\":\"bundle\",\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\",\"objects\":[\n"
+      "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\",\n"
+      " \"created\":\"2016-04-06T20:03:48Z\",\"modified\":\"2016-04-06T20:03:48Z\",\"pattern\":\"[x:y = 1]\",\n"
+      " \"pattern_type\":\"stix\",\"valid_from\":\"2016-04-06T20:03:48Z\",\"confidence\":150},\n" +
+      std::string(kIdentity) + "]}";
+  std::vector<Object> objects;
+  std::vector<Issue> issues;
+  ReadSummary summary;
+  ASSERT_TRUE(Read(text, &objects, &issues, &summary).ok());
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].object_id, "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_EQ(issues[0].pointer, "/objects/0/confidence");
+  EXPECT_EQ(issues[0].line, 4u);
+  EXPECT_EQ(issues[0].column, 73u);  // the "1" of 150
+  EXPECT_NE(issues[0].message.find("0–100, got 150"), std::string::npos);
+  EXPECT_EQ(objects.size(), 1u);
+  EXPECT_EQ(summary.valid, 1u);
+  EXPECT_EQ(summary.errors, 1u);
+}
+
+}  // namespace
+}  // namespace tadamun::stix
