@@ -10,7 +10,7 @@ packages=(
   libsimdjson-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev libre2-dev libicu-dev
   libjpeg62-turbo-dev libpng-dev libcpp-httplib-dev libvectorscan-dev
   # tests and benchmarks
-  googletest libgtest-dev libgmock-dev libbenchmark-dev ripgrep wrk
+  googletest libgtest-dev libgmock-dev libbenchmark-dev ripgrep wrk python3-faiss
 )
 
 missing=()

@@ -94,18 +94,22 @@ void BoxAlongColumns(const float* in, float* out, int rows, int cols, int window
   }
 }
 
-// out (cols x rows) = transpose of in (rows x cols).
-void Transpose(const float* in, float* out, int rows, int cols) {
-  constexpr int kBlock = 32;
-  for (int i0 = 0; i0 < rows; i0 += kBlock) {
-    const int i1 = std::min(rows, i0 + kBlock);
-    for (int j0 = 0; j0 < cols; j0 += kBlock) {
-      const int j1 = std::min(cols, j0 + kBlock);
-      for (int i = i0; i < i1; ++i) {
-        for (int j = j0; j < j1; ++j) {
-          out[static_cast<size_t>(j) * rows + i] = in[static_cast<size_t>(i) * cols + j];
-        }
-      }
+// One box filter along each row of a rows x cols matrix. Rows are taken 16 at a time into a
+// small transposed tile (cols x 16, in L1/L2) so that the filter runs across 16 rows at once
+// with BoxAlongColumns; each row still sees the reference's exact sequence of operations.
+void BoxAlongRows(const float* in, float* out, int rows, int cols, int window, float* tile_in,
+                  float* tile_out, float* sum) {
+  constexpr int kTileRows = 16;
+  for (int r0 = 0; r0 < rows; r0 += kTileRows) {
+    const int h = std::min(kTileRows, rows - r0);
+    for (int i = 0; i < h; ++i) {
+      const float* src = in + static_cast<size_t>(r0 + i) * cols;
+      for (int c = 0; c < cols; ++c) tile_in[c * h + i] = src[c];
+    }
+    BoxAlongColumns(tile_in, tile_out, cols, h, window, sum);
+    for (int i = 0; i < h; ++i) {
+      float* dst = out + static_cast<size_t>(r0 + i) * cols;
+      for (int c = 0; c < cols; ++c) dst[c] = tile_out[c * h + i];
     }
   }
 }
@@ -115,13 +119,20 @@ void JaroszFilter(float* luma, int rows, int cols) {
   const int window_along_rows = JaroszWindow(cols, 64);
   const int window_along_cols = JaroszWindow(rows, 64);
   const size_t n = static_cast<size_t>(rows) * cols;
-  std::vector<float> a(n), b(n), sum(std::max(rows, cols));
+  // Per-thread scratch, reused across calls (no page faults per image).
+  thread_local std::vector<float> other, tile_in, tile_out, sum;
+  if (other.size() < n) other.resize(n);
+  const size_t tile = static_cast<size_t>(cols) * 16;
+  if (tile_in.size() < tile) {
+    tile_in.resize(tile);
+    tile_out.resize(tile);
+  }
+  const size_t longest = static_cast<size_t>(std::max(rows, cols));
+  if (sum.size() < longest) sum.resize(longest);
   for (int pass = 0; pass < kJaroszPasses; ++pass) {
-    // Along rows: filter the columns of the transposed image.
-    Transpose(luma, a.data(), rows, cols);
-    BoxAlongColumns(a.data(), b.data(), cols, rows, window_along_rows, sum.data());
-    Transpose(b.data(), a.data(), cols, rows);
-    BoxAlongColumns(a.data(), luma, rows, cols, window_along_cols, sum.data());
+    BoxAlongRows(luma, other.data(), rows, cols, window_along_rows, tile_in.data(),
+                 tile_out.data(), sum.data());
+    BoxAlongColumns(other.data(), luma, rows, cols, window_along_cols, sum.data());
   }
 }
 
