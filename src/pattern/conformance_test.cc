@@ -4,6 +4,7 @@
 // pins our own documented outcome instead.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -145,6 +146,14 @@ TEST(ConformanceTest, MatcherCasesStix20Informative) {
     Outcome got = RunCase(c);
     std::string want = Expected(c);
     agree += got.kind == want || (want == "error" && got.kind == "invalid");
+  }
+  if (std::getenv("PATTERN_SHOW_20")) {
+    for (const json::Value& c : ReadCases("matcher-cases.jsonl")) {
+      if (Str(c, "stix_version") != "2.0") continue;
+      Outcome got = RunCase(c);
+      std::string want = Expected(c);
+      if (!(got.kind == want || (want == "error" && got.kind == "invalid"))) std::cout << Str(c, "id") << " " << Str(c, "pattern") << " want " << want << " got " << got.kind << " " << got.message << "\n";
+    }
   }
   std::cout << "matcher 2.0 (informative): " << agree << " of " << total << " agree\n";
   EXPECT_EQ(total, 431);

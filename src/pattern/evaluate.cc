@@ -334,6 +334,26 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   MatchResult none;
   none.work = work;
   if (lo[pattern.root] > slots.size()) return none;
+  // Satisfiable at all, ignoring distinctness and time? (A `[...]` that holds nowhere makes
+  // every AND/FOLLOWEDBY above it impossible: answer without searching.)
+  std::vector<uint8_t> sat(pattern.observations.size(), 0);
+  for (size_t i = 0; i < pattern.observations.size(); ++i) {
+    const ObservationNode& n = pattern.observations[i];
+    if (const auto* s = std::get_if<ObsSimple>(&n)) {
+      sat[i] = std::find(holds[s->leaf].begin(), holds[s->leaf].end(), 1) != holds[s->leaf].end();
+    } else if (const auto* b = std::get_if<ObsBinary>(&n)) {
+      sat[i] = b->op == ObsBinary::Op::kOr ? (sat[b->left] | sat[b->right])
+                                           : (sat[b->left] & sat[b->right]);
+    } else {
+      sat[i] = sat[std::visit(
+          [](const auto& q) -> uint32_t {
+            if constexpr (requires { q.child; }) return q.child;
+            return 0;
+          },
+          n)];
+    }
+  }
+  if (!sat[pattern.root]) return none;
   std::vector<std::vector<uint32_t>> cands(pattern.leaf_count);
   for (uint32_t leaf = 0; leaf < pattern.leaf_count; ++leaf) {
     for (size_t o = 0; o < observations.size(); ++o) {

@@ -221,10 +221,13 @@ class Parser {
     if (first.kind == Tok::kNot || first.kind == Tok::kExists) {
       c.negated = first.kind == Tok::kNot;
       Take();
-      if (c.negated && Peek().kind != Tok::kExists) {
-        return Unexpected("'EXISTS' (NOT before an object path only negates EXISTS)");
+      if (c.negated) {
+        if (Peek().kind != Tok::kExists) {
+          return Unexpected("'EXISTS' (NOT before an object path only negates EXISTS)");
+        }
+        Take();
       }
-      c.literal_column = Take().column;
+      c.literal_column = col;
       c.op = CompareOp::kExists;
       TADAMUN_ASSIGN_OR_RETURN(c.path, Path());
       return AddCmp(std::move(c), col);
