@@ -9,7 +9,8 @@ namespace {
 
 class Reader {
  public:
-  Reader(std::string_view text, const ReadOptions& options, const ObjectFn& on_object,
+  // `text` is read through the pointer: ParseStreaming may reallocate the string for padding.
+  Reader(const std::string* text, const ReadOptions& options, const ObjectFn& on_object,
          std::vector<Issue>* issues, ReadSummary* summary)
       : text_(text), options_(options), on_object_(on_object), issues_(issues), summary_(summary) {}
 
@@ -35,7 +36,7 @@ class Reader {
     }
     if (kept_ >= options_.max_issues) return;
     ++kept_;
-    json::TextPosition pos = json::PositionOf(text_, issue.offset);
+    json::TextPosition pos = json::PositionOf(*text_, issue.offset);
     issue.line = pos.line;
     issue.column = pos.column;
     issues_->push_back(std::move(issue));
@@ -58,7 +59,7 @@ class Reader {
   }
 
  private:
-  std::string_view text_;
+  const std::string* text_;
   const ReadOptions& options_;
   const ObjectFn& on_object_;
   std::vector<Issue>* issues_;
@@ -79,7 +80,7 @@ Issue DocumentIssue(const json::Value& at, std::string pointer, std::string mess
 
 Status ReadObjects(std::string* text, const ReadOptions& options, const ObjectFn& on_object,
                    std::vector<Issue>* issues, ReadSummary* summary) {
-  Reader reader(*text, options, on_object, issues, summary);
+  Reader reader(text, options, on_object, issues, summary);
   bool streamed = false;
   // Elements of a root array are at "/N"; those of a bundle's "objects" at "/objects/N".
   size_t first = text->find_first_not_of(" \t\r\n");
