@@ -3,8 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstring>
 #include <variant>
 
+#include "crypto/digest.h"
 #include "json/json.h"
 #include "store/sqlite.h"
 
@@ -26,20 +29,25 @@ CREATE TABLE IF NOT EXISTS sources(
   digest TEXT NOT NULL,
   imported_at TEXT NOT NULL
 );
--- Every version of every object. version is Timestamp::SortKey() of modified (else created,
--- else '' for unversioned objects), so text order is time order.
+-- Every version of every object. (id_key, v_sec, v_nano) is the compact unique key of a
+-- version: id_key is the first 63 bits of SHA-256(id), (v_sec, v_nano) the instant of the
+-- version (modified, else created; v_sec = -2^63 for unversioned objects). Integer keys keep
+-- the index small enough to stay in cache on million-object imports; the id text is compared
+-- too whenever a key matches, so a hash collision can never merge two objects.
 CREATE TABLE IF NOT EXISTS objects(
   seq INTEGER PRIMARY KEY,
+  id_key INTEGER NOT NULL,
+  v_sec INTEGER NOT NULL,
+  v_nano INTEGER NOT NULL,
   id TEXT NOT NULL,
   type TEXT NOT NULL,
-  version TEXT NOT NULL,
   modified TEXT NOT NULL,
   spec_version TEXT NOT NULL,
   date_added TEXT NOT NULL,
   source_id INTEGER NOT NULL REFERENCES sources(source_id),
   name TEXT NOT NULL,
   json TEXT NOT NULL,
-  UNIQUE(id, version)
+  UNIQUE(id_key, v_sec, v_nano)
 );
 CREATE INDEX IF NOT EXISTS objects_by_type ON objects(type);
 CREATE TABLE IF NOT EXISTS collections(
@@ -60,6 +68,15 @@ CREATE TABLE IF NOT EXISTS collection_objects(
 
 // date_added is stored with exactly 6 fractional digits so that text order is time order.
 std::string FormatAdded(const Timestamp& t) { return t.WithDigits(6).ToString(); }
+
+constexpr int64_t kUnversioned = INT64_MIN;
+
+int64_t IdKey(std::string_view id) {
+  std::string digest = crypto::Sha256(id);
+  uint64_t key = 0;
+  std::memcpy(&key, digest.data(), sizeof key);
+  return static_cast<int64_t>(key >> 1);
+}
 
 }  // namespace
 
@@ -111,10 +128,13 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
 Status Store::Prepare() {
   insert_object_ = std::make_unique<Statement>(
       *db_,
-      "INSERT INTO objects(id, type, version, modified, spec_version, date_added, source_id, "
-      "name, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id, version) DO NOTHING");
+      "INSERT INTO objects(id_key, v_sec, v_nano, id, type, modified, spec_version, date_added, "
+      "source_id, name, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "ON CONFLICT(id_key, v_sec, v_nano) DO NOTHING");
   find_version_ = std::make_unique<Statement>(
-      *db_, "SELECT seq, json, source_id FROM objects WHERE id = ?1 AND version = ?2");
+      *db_,
+      "SELECT seq, json, source_id, id FROM objects WHERE id_key = ?1 AND v_sec = ?2 AND "
+      "v_nano = ?3");
   insert_membership_ = std::make_unique<Statement>(
       *db_,
       "INSERT INTO collection_objects(collection_id, obj_seq, date_added) VALUES(?1, ?2, ?3) "
@@ -189,19 +209,23 @@ Status Import::Commit() {
 StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   if (!open_) return Status::FailedPrecondition("import is not open");
   std::optional<Timestamp> version = object.Version();
-  std::string version_key = version ? version->SortKey() : std::string();
-  std::string json_text =
+  const int64_t id_key = IdKey(object.id);
+  const int64_t v_sec = version ? version->unix_seconds() : kUnversioned;
+  const int64_t v_nano = version ? version->nanos() : 0;
+  const std::string json_text =
       object.source_json.empty() ? json::ToJson(object.json) : object.source_json;
   Statement& insert = *store_->insert_object_;
-  insert.Bind(1, object.id);
-  insert.Bind(2, object.type);
-  insert.Bind(3, version_key);
-  insert.Bind(4, version ? version->ToString() : std::string());
-  insert.Bind(5, object.spec_version);
-  insert.Bind(6, date_added_);
-  insert.Bind(7, source_id_);
-  insert.Bind(8, object.Name());
-  insert.Bind(9, json_text);
+  insert.Bind(1, id_key);
+  insert.Bind(2, v_sec);
+  insert.Bind(3, v_nano);
+  insert.Bind(4, object.id);
+  insert.Bind(5, object.type);
+  insert.Bind(6, version ? version->ToString() : std::string());
+  insert.Bind(7, object.spec_version);
+  insert.Bind(8, date_added_);
+  insert.Bind(9, source_id_);
+  insert.Bind(10, object.Name());
+  insert.Bind(11, json_text);
   TADAMUN_RETURN_IF_ERROR(insert.Run());
   int64_t seq;
   AddOutcome outcome;
@@ -211,12 +235,19 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
     ++added_;
   } else {
     Statement& find = *store_->find_version_;
-    find.Bind(1, object.id);
-    find.Bind(2, version_key);
+    find.Bind(1, id_key);
+    find.Bind(2, v_sec);
+    find.Bind(3, v_nano);
     if (!find.Step()) {
       Status s = find.status();
       find.Reset();
       return s.ok() ? Status::Internal("stored version of " + object.id + " vanished") : s;
+    }
+    if (find.ColumnText(3) != object.id) {
+      std::string other(find.ColumnText(3));
+      find.Reset();
+      return Status::Internal("ids " + object.id + " and " + other +
+                              " share a 63-bit key (a SHA-256 prefix collision); cannot store");
     }
     seq = find.ColumnInt(0);
     std::string_view stored = find.ColumnText(1);
@@ -272,7 +303,11 @@ Status Store::Scan(const Query& q, const std::function<Status(const Row&)>& fn) 
     sql = "SELECT o.seq, o.id, o.type, o.modified, o.date_added, o.spec_version, o.name, o.json "
           "FROM objects o WHERE o.seq > " + bind(q.after_seq);
   }
-  if (!q.ids.empty()) sql += " AND o.id IN " + bind_list(q.ids);
+  if (!q.ids.empty()) {
+    std::string keys = "(";
+    for (size_t i = 0; i < q.ids.size(); ++i) keys += (i > 0 ? "," : "") + bind(IdKey(q.ids[i]));
+    sql += " AND o.id_key IN " + keys + ") AND o.id IN " + bind_list(q.ids);
+  }
   if (!q.types.empty()) sql += " AND o.type IN " + bind_list(q.types);
   if (!q.spec_versions.empty()) sql += " AND o.spec_version IN " + bind_list(q.spec_versions);
   if (q.added_after) {
@@ -282,20 +317,20 @@ Status Store::Scan(const Query& q, const std::function<Status(const Row&)>& fn) 
   const VersionSelection& v = q.versions;
   if (!v.all) {
     std::vector<std::string> terms;
-    auto edge = [&](const char* aggregate) {
-      std::string sub = std::string("o.version = (SELECT ") + aggregate + "(x.version) FROM objects x ";
+    auto edge = [&](const char* order) {
+      std::string sub = std::string("(o.v_sec, o.v_nano) = (SELECT x.v_sec, x.v_nano FROM objects x ");
       if (in_collection) {
         sub += "JOIN collection_objects cx ON cx.obj_seq = x.seq AND cx.collection_id = " +
                bind(q.collection) + " ";
       }
-      return sub + "WHERE x.id = o.id)";
+      return sub + "WHERE x.id_key = o.id_key AND x.id = o.id ORDER BY x.v_sec " + order +
+             ", x.v_nano " + order + " LIMIT 1)";
     };
-    if (v.last) terms.push_back(edge("max"));
-    if (v.first) terms.push_back(edge("min"));
-    if (!v.at.empty()) {
-      std::vector<std::string> keys;
-      for (const Timestamp& t : v.at) keys.push_back(t.SortKey());
-      terms.push_back("o.version IN " + bind_list(keys));
+    if (v.last) terms.push_back(edge("DESC"));
+    if (v.first) terms.push_back(edge("ASC"));
+    for (const Timestamp& t : v.at) {
+      terms.push_back("(o.v_sec = " + bind(t.unix_seconds()) +
+                      " AND o.v_nano = " + bind(static_cast<int64_t>(t.nanos())) + ")");
     }
     if (terms.empty()) return Status::Ok();  // nothing selected
     sql += " AND (";
@@ -339,10 +374,11 @@ StatusOr<std::vector<Row>> Store::Versions(const std::string& id) {
     return Status::Ok();
   }));
   if (rows.empty()) return Status::NotFound("no object with id " + id);
+  // Oldest first; rows of one id are few, and "" (unversioned) sorts first.
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     auto ta = Timestamp::Parse(a.version), tb = Timestamp::Parse(b.version);
-    if (ta.ok() && tb.ok()) return *ta < *tb;
-    return a.version < b.version;
+    if (ta.ok() != tb.ok()) return !ta.ok();
+    return ta.ok() && *ta < *tb;
   });
   return rows;
 }
