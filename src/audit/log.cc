@@ -199,7 +199,9 @@ StatusOr<std::unique_ptr<Log>> Log::OpenReader(const std::string& dir,
   const std::string nodes_path = Join(dir, kNodesFile);
   log->nodes_fd_ = ::open(nodes_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (log->nodes_fd_ < 0) {
-    if (errno == ENOENT) return Status::NotFound("no audit log in " + dir);
+    if (errno == ENOENT) {
+      return Status::NotFound("no audit log in " + dir + " (the node creates it when it first logs)");
+    }
     return ErrnoStatus(errno, "cannot open", nodes_path);
   }
   TADAMUN_RETURN_IF_ERROR(log->Load(false));
