@@ -192,6 +192,9 @@ TEST(GoldenTest, PublishedBundlesHaveNoErrors) {
     EXPECT_EQ(r.summary.errors, 0u) << path << ":\n" << Dump(Only(r.issues, Severity::kError));
     EXPECT_EQ(r.summary.valid, r.summary.objects) << path;
     EXPECT_GT(r.summary.objects, 0u) << path;
+    std::printf("[ examples ] %s: %llu objects, %llu warnings\n", path.filename().c_str(),
+                static_cast<unsigned long long>(r.summary.objects),
+                static_cast<unsigned long long>(r.summary.warnings));
     if (path.filename() == "ics-attack.json") {
       EXPECT_EQ(r.summary.objects, 1826u);
     }
