@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -167,5 +168,37 @@ StatusOr<Pattern> ParseAndCheck(std::string_view text, const ParseOptions& optio
 }
 
 Status Check(std::string_view text) { return ParseAndCheck(text).status(); }
+
+std::string DescribeError(std::string_view text, const Status& error) {
+  const std::string& m = error.message();
+  std::string out = m;
+  if (m.rfind("column ", 0) != 0) return out;
+  uint64_t column = std::strtoull(m.c_str() + 7, nullptr, 10);
+  if (column == 0 || text.size() > 4096) return out;
+  // Byte offset of code point number `column` (1-based; one past the end is the end).
+  size_t target = text.size();
+  uint64_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (++seen == column) {
+      target = i;
+      break;
+    }
+  }
+  size_t nl = text.rfind('\n', target == 0 ? 0 : target - 1);
+  size_t line_start = nl == std::string_view::npos || nl >= target ? 0 : nl + 1;
+  size_t line_end = text.find('\n', target);
+  std::string_view line = text.substr(line_start, line_end == std::string_view::npos
+                                                      ? std::string_view::npos
+                                                      : line_end - line_start);
+  uint64_t pad = 0;
+  for (size_t k = line_start; k < target; ++k) {
+    if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) ++pad;
+  }
+  out += "\n  ";
+  out += line;
+  out += "\n  " + std::string(pad, ' ') + "^";
+  return out;
+}
 
 }  // namespace tadamun::pattern

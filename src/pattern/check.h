@@ -17,6 +17,7 @@
 //   // InvalidArgument "column 20: 'f00' is not a valid MD5 hash; expected 32 hex digits"
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -33,5 +34,10 @@ StatusOr<Pattern> ParseAndCheck(std::string_view text, const ParseOptions& optio
 // OK when `text` is a valid STIX 2.1 pattern; otherwise the first error with its column.
 // Suitable as the stix import hook: a std::function<Status(std::string_view)>.
 Status Check(std::string_view text);
+
+// For people: the error message, then the pattern and a caret under the error's column
+// ("column C: ..." messages only; other messages are returned as they are). Lines of the
+// pattern other than the one holding the column are not shown.
+std::string DescribeError(std::string_view text, const Status& error);
 
 }  // namespace tadamun::pattern

@@ -55,3 +55,23 @@ TEST(UnicodeTest, Nfc) {
 
 }  // namespace
 }  // namespace tadamun::pattern
+
+namespace tadamun::pattern {
+namespace {
+
+TEST(CheckTest, DescribeErrorPointsAtTheColumn) {
+  std::string text = "[x:a = 'é'] and [x:b = 2]";
+  Status s = Check(text);
+  EXPECT_EQ(DescribeError(text, s),
+            "column 13: found 'and'; expected an observation operator (AND, OR, FOLLOWEDBY), a "
+            "qualifier (WITHIN, REPEATS, START) or the end of the pattern\n"
+            "  [x:a = 'é'] and [x:b = 2]\n"
+            "              ^");
+  text = "[x:a = 1";
+  EXPECT_EQ(DescribeError(text, Check(text)).substr(DescribeError(text, Check(text)).find('\n')),
+            "\n  [x:a = 1\n          ^");
+  EXPECT_EQ(DescribeError("x", Status::ResourceExhausted("too long")), "too long");
+}
+
+}  // namespace
+}  // namespace tadamun::pattern

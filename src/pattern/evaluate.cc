@@ -279,6 +279,27 @@ std::vector<std::string> MatchResult::ObservedDataIds(
   return ids;
 }
 
+json::Value MatchResultToJson(const MatchResult& result,
+                              const std::vector<Observation>& observations) {
+  json::Value out = json::Value::Object();
+  out.Set("matched", json::Value::Bool(result.matched));
+  out.Set("work", json::Value::Int(static_cast<int64_t>(result.work)));
+  json::Value ids = json::Value::Array();
+  for (const std::string& id : result.ObservedDataIds(observations)) ids.Append(json::Value::String(id));
+  out.Set("observed_data", std::move(ids));
+  json::Value bindings = json::Value::Array();
+  for (const Bound& b : result.binding) {
+    json::Value e = json::Value::Object();
+    e.Set("expression", json::Value::Int(b.leaf));
+    e.Set("observation", json::Value::Int(b.observation));
+    e.Set("copy", json::Value::Int(b.copy));
+    e.Set("observed_data", json::Value::String(observations[b.observation].id));
+    bindings.Append(std::move(e));
+  }
+  out.Set("bindings", std::move(bindings));
+  return out;
+}
+
 StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observation>& observations,
                                const EvalOptions& options) {
   TADAMUN_RETURN_IF_ERROR(CheckSemantics(pattern));

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "json/json.h"
 #include "pattern/ast.h"
 #include "pattern/observation.h"
 
@@ -59,6 +60,11 @@ struct MatchResult {
   // Distinct observed-data ids of the binding, in observation order.
   std::vector<std::string> ObservedDataIds(const std::vector<Observation>& observations) const;
 };
+
+// {"matched": bool, "work": n, "observed_data": [ids], "bindings": [{"expression": leaf,
+//  "observation": index, "copy": n, "observed_data": id}]}, for `tadamun pattern match --json`.
+json::Value MatchResultToJson(const MatchResult& result,
+                              const std::vector<Observation>& observations);
 
 // Precondition: none (the pattern is re-checked; an invalid one gives InvalidArgument).
 StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observation>& observations,
