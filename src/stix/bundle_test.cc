@@ -136,3 +136,38 @@ TEST(BundleTest, ValidationErrorsOfSeveralObjectsWithLineAndColumn) {
 
 }  // namespace
 }  // namespace tadamun::stix
+
+namespace tadamun::stix {
+namespace {
+
+// The reader counts positions incrementally; the reference counts from the start each time.
+TEST(BundleTest, IssuePositionsMatchTheReference) {
+  std::string text = "[";
+  for (int i = 0; i < 40; ++i) {
+    if (i > 0) text += i % 3 == 0 ? ",\n  " : ", ";
+    text += "{\"type\":\"identity\",\"spec_version\":\"2.1\",\"id\":\"identity--311b2d2d-f010-4473-83ec-1edf84858f4c\","
+            "\"created\":\"2015-12-21T19:59:11Z\",\"modified\":\"2015-12-21T19:59:11Z\",\"name\":\"\xc3\xa9t\xc3\xa9\","
+            "\"confidence\":" + std::to_string(90 + i) + ",\n\"x_note\":\"\xe2\x82\xac\",\"labels\":[]}";
+  }
+  text += "]";
+  const std::string copy = text;
+  std::vector<Object> objects;
+  std::vector<Issue> issues;
+  ReadSummary summary;
+  ReadOptions options;
+  options.max_issues = 1000;
+  options.check_duplicates = false;
+  ASSERT_TRUE(ReadObjects(&text, options, [&](Object&& o) {
+    objects.push_back(std::move(o));
+    return Status::Ok();
+  }, &issues, &summary).ok());
+  ASSERT_GT(issues.size(), 80u);
+  for (const Issue& issue : issues) {
+    json::TextPosition want = json::PositionOf(copy, issue.offset);
+    EXPECT_EQ(issue.line, want.line) << issue.ToString("t");
+    EXPECT_EQ(issue.column, want.column) << issue.ToString("t");
+  }
+}
+
+}  // namespace
+}  // namespace tadamun::stix
