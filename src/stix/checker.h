@@ -20,7 +20,8 @@
 
 namespace tadamun::stix::internal {
 
-// One step of a JSON Pointer, linked to its parent (nullptr at the object root).
+// One step of a JSON Pointer, linked to its parent (nullptr at the object root). A Path points
+// at its parent: never keep one built from a temporary (`Path p = a.Item(i).Child("x")`).
 struct Path {
   const Path* parent = nullptr;
   std::string_view key;  // used when !is_index

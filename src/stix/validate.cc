@@ -100,6 +100,55 @@ void CheckExtensions(Checker& c, std::string_view type, const json::Value& exten
   }
 }
 
+// Follows a granular-marking selector (STIX 2.1 §7.2.3.1: property names and "[index]" list
+// positions joined by dots) through `object`; nullptr when it leads nowhere.
+const json::Value* ResolveSelector(const json::Value& object, std::string_view selector) {
+  const json::Value* at = &object;
+  if (selector.empty()) return nullptr;
+  for (int steps = 0; steps < 64; ++steps) {
+    size_t dot = selector.find('.');
+    std::string_view token = selector.substr(0, dot);
+    if (token.size() >= 3 && token.front() == '[' && token.back() == ']') {
+      if (!at->is_array()) return nullptr;
+      uint64_t index = 0;
+      for (char c : token.substr(1, token.size() - 2)) {
+        if (c < '0' || c > '9' || index > 1000000000) return nullptr;
+        index = index * 10 + static_cast<uint64_t>(c - '0');
+      }
+      if (index >= at->items().size()) return nullptr;
+      at = &at->items()[index];
+    } else {
+      at = at->is_object() && !token.empty() ? at->Find(token) : nullptr;
+      if (at == nullptr) return nullptr;
+    }
+    if (dot == std::string_view::npos) return at;
+    selector.remove_prefix(dot + 1);
+  }
+  return nullptr;
+}
+
+// Granular-marking selectors MUST refer to properties or list items present in the object.
+void CheckSelectors(Checker& c, const json::Value& object, const Path& root) {
+  const json::Value* markings = object.Find("granular_markings");
+  if (markings == nullptr || !markings->is_array()) return;
+  Path gm = root.Child("granular_markings");
+  for (size_t i = 0; i < markings->items().size(); ++i) {
+    const json::Value& m = markings->items()[i];
+    const json::Value* selectors = m.is_object() ? m.Find("selectors") : nullptr;
+    if (selectors == nullptr || !selectors->is_array()) continue;
+    Path item = gm.Item(i);  // Paths link to their parents: keep each step alive
+    Path sp = item.Child("selectors");
+    for (size_t j = 0; j < selectors->items().size(); ++j) {
+      const json::Value& s = selectors->items()[j];
+      if (!s.is_string() || ResolveSelector(object, s.str()) != nullptr) continue;
+      c.Error(s, sp.Item(j),
+              "selector " + Describe(s) +
+                  " does not refer to a property or list item of this object (expected a path "
+                  "such as \"description\" or \"external_references.[0].url\")");
+    }
+  }
+}
+
 // The 20th hex digit of an RFC 4122 UUID holds the variant bits 10xx.
 bool HasRfc4122Variant(std::string_view id) {
   size_t sep = id.find("--");
@@ -159,6 +208,10 @@ std::optional<Object> ValidateObject(json::Value value, std::string_view pointer
     c.Error(*type, root.Child("type"),
             "expected an object type name: 3–250 characters of a–z, 0–9 and single hyphens; "
             "got " + Describe(*type));
+  } else if (type->str() == "bundle") {
+    c.Error(*type, root.Child("type"),
+            "a bundle is not a STIX object and cannot be one of a bundle's objects; expected an "
+            "object type");
   } else {
     o.type = type->str();
   }
@@ -264,6 +317,7 @@ std::optional<Object> ValidateObject(json::Value value, std::string_view pointer
                 value.Find("created")->str() + ")");
   }
   if (extensions != nullptr) CheckExtensions(c, o.type, *extensions, root.Child("extensions"));
+  CheckSelectors(c, value, root);
   if (spec != nullptr && spec->rule != nullptr) {
     internal::RuleContext ctx{c, value, root};
     spec->rule(ctx);

@@ -146,6 +146,17 @@ case(F, "granular marking empty selectors", dict(ident(), granular_markings=[{"l
 case(F, "granular marking ref to identity", dict(ident(), granular_markings=[{"marking_ref": IDN, "selectors": ["name"]}]),
      [E("/granular_markings/0/marking_ref", "marking-definition")])
 case(F, "granular marking valid", dict(ident(), granular_markings=[{"lang": "en", "selectors": ["name"]}]), [])
+case(F, "granular marking selectors into lists", dict(ident(), description="d", external_references=[{"source_name": "x", "url": "https://e.com/"}],
+     granular_markings=[{"lang": "en", "selectors": ["description", "external_references.[0].url", "external_references.[0]", "external_references"]}]), [])
+case(F, "granular marking selector to an absent property", dict(ident(), granular_markings=[{"lang": "en", "selectors": ["name", "description"]}]),
+     [E("/granular_markings/0/selectors/1", "does not refer to a property")])
+case(F, "granular marking selector past the end of a list", dict(ident(), labels=["a"], granular_markings=[{"marking_ref": MD, "selectors": ["labels.[1]"]}]),
+     [E("/granular_markings/0/selectors/0", "does not refer")])
+case(F, "granular marking selector with a bad index", dict(ident(), labels=["a"], granular_markings=[{"marking_ref": MD, "selectors": ["labels.[x]", "labels.", "labels.[0].x", ""]}]),
+     [E("/granular_markings/0/selectors/0", "does not refer"), E("/granular_markings/0/selectors/1", "does not refer"),
+      E("/granular_markings/0/selectors/2", "does not refer"), E("/granular_markings/0/selectors/3", "does not refer")])
+case(F, "a bundle inside a bundle", {"type": "bundle", "id": "bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "objects": []},
+     [E("/type", "a bundle is not a STIX object")])
 case(F, "extensions empty", dict(ident(), extensions={}), [E("/extensions", "non-empty JSON object")])
 case(F, "extension key with bad uuid", dict(ident(), extensions={"extension-definition--xyz": {"extension_type": "property-extension", "a_b": 1}}),
      [E("/extensions/extension-definition--xyz", "extension-definition--<uuid>")])
