@@ -110,6 +110,24 @@ class Sampler {
   bool gray_ = true;
 };
 
+// The functions that call setjmp build no C++ objects themselves (strings, Statuses): such
+// work happens in these out-of-line helpers, so a longjmp never skips a destructor.
+[[gnu::noinline]] bool StartSampler(Sampler* sampler, Status* status, uint64_t width,
+                                    uint64_t height, int channels, const DecodeOptions& options) {
+  if (width > (1u << 30) || height > (1u << 30)) {
+    *status = Status::ResourceExhausted("image claims " + std::to_string(width) + "x" +
+                                        std::to_string(height) + " pixels");
+    return false;
+  }
+  *status = sampler->Start(static_cast<int>(width), static_cast<int>(height), channels, options);
+  return status->ok();
+}
+
+[[gnu::noinline]] void SetError(Status* status, StatusCode code, const char* what, uint64_t n,
+                                const char* rest) {
+  *status = Status(code, what + std::to_string(n) + rest);
+}
+
 // ---------------------------------------------------------------- JPEG
 
 struct JpegError {
@@ -181,14 +199,15 @@ bool DecodeJpegInto(std::string_view bytes, const DecodeOptions& options, JpegSt
     s->cinfo.out_color_space = JCS_CMYK;
     cmyk = true;
   } else {
-    s->status = Status::InvalidArgument("JPEG with " + std::to_string(components) +
-                                        " components is not supported (expected 1, 3 or 4)");
+    SetError(&s->status, StatusCode::kInvalidArgument, "JPEG with ", components,
+             " components is not supported (expected 1, 3 or 4)");
     return false;
   }
   s->cinfo.dct_method = JDCT_ISLOW;
-  s->status = s->sampler.Start(static_cast<int>(s->cinfo.image_width),
-                               static_cast<int>(s->cinfo.image_height), channels, options);
-  if (!s->status.ok()) return false;
+  if (!StartSampler(&s->sampler, &s->status, s->cinfo.image_width, s->cinfo.image_height,
+                    channels, options)) {
+    return false;
+  }
   jpeg_start_decompress(&s->cinfo);
   const size_t width = s->cinfo.output_width;
   s->row.resize(width * s->cinfo.output_components);
@@ -248,6 +267,7 @@ struct PngState {
   char message[256] = {};
   std::vector<uint8_t> row;
   std::vector<uint8_t> image;  // interlaced images only
+  std::vector<png_bytep> rows;
   Sampler sampler;
   Status status;
 };
@@ -286,13 +306,11 @@ bool DecodePngInto(const DecodeOptions& options, PngState* s) {
   png_read_update_info(s->png, s->info);
   const int stride = png_get_channels(s->png, s->info);  // 1..4 bytes per pixel now
   const int channels = stride >= 3 ? 3 : 1;
-  s->status = s->sampler.Start(static_cast<int>(std::min<png_uint_32>(width, 1u << 30)),
-                               static_cast<int>(std::min<png_uint_32>(height, 1u << 30)),
-                               channels, options);
-  if (!s->status.ok()) return false;
+  if (!StartSampler(&s->sampler, &s->status, width, height, channels, options)) return false;
   const size_t row_bytes = png_get_rowbytes(s->png, s->info);
   if (row_bytes != static_cast<size_t>(width) * stride) {
-    s->status = Status::Internal("unexpected PNG row size after transforms");
+    SetError(&s->status, StatusCode::kInternal, "unexpected PNG row size ", row_bytes,
+             " after transforms");
     return false;
   }
   if (passes == 1) {
@@ -304,16 +322,15 @@ bool DecodePngInto(const DecodeOptions& options, PngState* s) {
   } else {
     const uint64_t total = static_cast<uint64_t>(row_bytes) * height;
     if (total > options.max_interlaced_bytes) {
-      s->status = Status::ResourceExhausted(
-          "interlaced PNG needs " + std::to_string(total) + " bytes to decode, over the limit of " +
-          std::to_string(options.max_interlaced_bytes));
+      SetError(&s->status, StatusCode::kResourceExhausted, "interlaced PNG needs ", total,
+               " bytes to decode, over the limit (DecodeOptions::max_interlaced_bytes)");
       return false;
     }
     s->image.resize(total);
-    std::vector<png_bytep> rows(height);
-    for (png_uint_32 y = 0; y < height; ++y) rows[y] = &s->image[y * row_bytes];
-    png_read_image(s->png, rows.data());
-    for (png_uint_32 y = 0; y < height; ++y) s->sampler.AddRow(rows[y], stride);
+    s->rows.resize(height);
+    for (png_uint_32 y = 0; y < height; ++y) s->rows[y] = &s->image[y * row_bytes];
+    png_read_image(s->png, s->rows.data());
+    for (png_uint_32 y = 0; y < height; ++y) s->sampler.AddRow(s->rows[y], stride);
   }
   png_read_end(s->png, nullptr);
   return true;
