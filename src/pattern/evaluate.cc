@@ -149,10 +149,27 @@ class Search {
   // so every set of repetitions is tried once, not once per order.
   int Repeat(const ObsRepeats& rep, int64_t i, uint32_t floor, const Sum& acc, Cont k) {
     if (i == rep.times) return k(acc);
+    if (int leaf = SingleLeaf(rep.child); leaf >= 0) {
+      int e = Enough(static_cast<uint32_t>(leaf), floor, rep.times - i);
+      if (e != kFound) return e;
+    }
     return Enum(rep.child, floor, [&](const Sum& s) {
       if (i > 0 && s.min_slot < floor) return static_cast<int>(kContinue);
       return Repeat(rep, i + 1, s.min_slot + 1, i == 0 ? s : Merge(acc, s), k);
     });
+  }
+
+  // The leaf of a `[...]` under only parentheses and qualifiers other than REPEATS (an
+  // expression that binds exactly one observation), else -1.
+  int SingleLeaf(uint32_t n) const {
+    while (true) {
+      const ObservationNode& node = p_.observations[n];
+      if (const auto* s = std::get_if<ObsSimple>(&node)) return static_cast<int>(s->leaf);
+      if (const auto* g = std::get_if<ObsGroup>(&node)) { n = g->child; continue; }
+      if (const auto* w = std::get_if<ObsWithin>(&node)) { n = w->child; continue; }
+      if (const auto* ss = std::get_if<ObsStartStop>(&node)) { n = ss->child; continue; }
+      return -1;
+    }
   }
 
   size_t Push(const Constraint& c) {
@@ -160,36 +177,74 @@ class Search {
     return cons_.size() - 1;
   }
 
+  // Slots are numbered in first_observed order, so no candidate after one whose
+  // first_observed is past this bound can satisfy the active windows and intervals.
+  Nanos FirstBound() const {
+    Nanos bound = kMaxNanos;
+    for (const Constraint& c : cons_) {
+      if (!c.active) continue;
+      if (c.kind == Constraint::Kind::kWindow && c.min_last != kMaxNanos) {
+        bound = std::min(bound, c.min_last + c.a);
+      } else if (c.kind == Constraint::Kind::kInterval) {
+        bound = std::min(bound, c.b - 1);
+      }
+    }
+    return bound;
+  }
+
+  bool Fits(const Slot& sl) const {
+    for (const Constraint& c : cons_) {
+      if (!c.active) continue;
+      switch (c.kind) {
+        case Constraint::Kind::kWindow:
+          if (std::max(c.max_first, sl.first) - std::min(c.min_last, sl.last) > c.a) return false;
+          break;
+        case Constraint::Kind::kInterval:
+          if (!(c.a <= sl.last && sl.first < c.b)) return false;
+          break;
+        case Constraint::Kind::kAfter:
+          if (sl.last < c.a) return false;
+          break;
+      }
+    }
+    return true;
+  }
+
+  bool Spend() {
+    if (++work_ <= options_.max_work) return true;
+    error_ = Status::ResourceExhausted(
+        "pattern evaluation stopped after " + std::to_string(options_.max_work) +
+        " work units (EvalOptions::max_work); the pattern is too costly for this many "
+        "observations");
+    return false;
+  }
+
+  // For REPEATS of a one-observation expression: are there at least `need` unused candidate
+  // slots >= floor that fit the active constraints? (A necessary condition; prunes searches
+  // that cannot complete, e.g. REPEATS 10 TIMES WITHIN a window holding only 9.)
+  int Enough(uint32_t leaf, uint32_t floor, int64_t need) {
+    const std::vector<uint32_t>& cands = cands_[leaf];
+    Nanos bound = FirstBound();
+    int64_t n = 0;
+    for (auto it = std::lower_bound(cands.begin(), cands.end(), floor);
+         it != cands.end() && n < need; ++it) {
+      if (!Spend()) return kStop;
+      const Slot& sl = slots_[*it];
+      if (sl.first > bound) break;
+      if (!used_[*it] && Fits(sl)) ++n;
+    }
+    return n >= need ? kFound : kContinue;
+  }
+
   int Leaf(const ObsSimple& s, uint32_t floor, Cont k) {
     const std::vector<uint32_t>& cands = cands_[s.leaf];
+    Nanos bound = FirstBound();
     for (auto it = std::lower_bound(cands.begin(), cands.end(), floor); it != cands.end(); ++it) {
-      if (++work_ > options_.max_work) {
-        error_ = Status::ResourceExhausted(
-            "pattern evaluation stopped after " + std::to_string(options_.max_work) +
-            " work units (EvalOptions::max_work); the pattern is too costly for this many "
-            "observations");
-        return kStop;
-      }
+      if (!Spend()) return kStop;
       uint32_t slot = *it;
-      if (used_[slot]) continue;
       const Slot& sl = slots_[slot];
-      bool ok = true;
-      for (const Constraint& c : cons_) {
-        if (!c.active) continue;
-        switch (c.kind) {
-          case Constraint::Kind::kWindow:
-            ok = std::max(c.max_first, sl.first) - std::min(c.min_last, sl.last) <= c.a;
-            break;
-          case Constraint::Kind::kInterval:
-            ok = c.a <= sl.last && sl.first < c.b;
-            break;
-          case Constraint::Kind::kAfter:
-            ok = sl.last >= c.a;
-            break;
-        }
-        if (!ok) break;
-      }
-      if (!ok) continue;
+      if (sl.first > bound) break;
+      if (used_[slot] || !Fits(sl)) continue;
       size_t undo = undo_.size();
       for (size_t i = 0; i < cons_.size(); ++i) {
         Constraint& c = cons_[i];
@@ -335,10 +390,17 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   }
   // Slots: observation o stands for min(number_observed, most one binding can use) slots.
   std::vector<Slot> slots;
-  std::vector<std::vector<uint32_t>> first_slot(1);
   std::vector<uint32_t> base(observations.size(), 0), count(observations.size(), 0);
-  for (size_t o = 0; o < observations.size(); ++o) {
-    if (!any[o]) continue;
+  // Slots are numbered in first_observed order (ties: input order), so the search can stop
+  // scanning candidates once they start after every open time window.
+  std::vector<uint32_t> order;
+  for (uint32_t o = 0; o < observations.size(); ++o) {
+    if (any[o]) order.push_back(o);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return observations[a].first_observed < observations[b].first_observed;
+  });
+  for (uint32_t o : order) {
     uint64_t copies = std::min<uint64_t>(observations[o].number_observed, hi[pattern.root]);
     if (slots.size() + copies > options.max_observations) {
       return Status::ResourceExhausted(
@@ -377,7 +439,7 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   if (!sat[pattern.root]) return none;
   std::vector<std::vector<uint32_t>> cands(pattern.leaf_count);
   for (uint32_t leaf = 0; leaf < pattern.leaf_count; ++leaf) {
-    for (size_t o = 0; o < observations.size(); ++o) {
+    for (uint32_t o : order) {
       if (!holds[leaf][o]) continue;
       for (uint32_t c = 0; c < count[o]; ++c) cands[leaf].push_back(base[o] + c);
     }
