@@ -178,7 +178,13 @@ bool Checker::CheckRef(const json::Value& v, std::string_view targets, const Pat
   if (v.is_string() && (upper || IsValidId(v.str()))) {
     if (targets.empty()) return true;
     std::string_view s = v.str();
-    if (InList(targets, s.substr(0, s.find("--")))) return true;
+    std::string_view type = s.substr(0, s.find("--"));
+    if (targets[0] == '!') {  // a list of types the reference must not point to
+      if (!InList(targets.substr(1), type)) return true;
+      Error(v, path, "a reference to an object of type " + std::string(type) + " is not allowed here");
+      return false;
+    }
+    if (InList(targets, type)) return true;
     std::string want(targets);
     for (char& c : want) {
       if (c == ' ') c = '|';

@@ -63,7 +63,8 @@ struct PropSpec {
   std::string_view name;
   PropType type;
   bool required = false;
-  // kRef/kRefList: space-separated object types a reference may point to (empty: any).
+  // kRef/kRefList: space-separated object types a reference may point to (empty: any), or
+  // "!" followed by the types it must not point to.
   // kEnum: space-separated allowed values.
   std::string_view targets = {};
   int64_t min = INT64_MIN;

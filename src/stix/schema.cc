@@ -7,6 +7,20 @@ using P = PropType;
 constexpr bool kReq = true;
 constexpr int64_t kMaxCount = 999999999;
 
+// The STIX Domain Object types (observed-data refers to SCOs and SROs, never to these).
+#define TADAMUN_STIX_SDO_TYPES                                                                \
+  "attack-pattern campaign course-of-action grouping identity incident indicator "            \
+  "infrastructure intrusion-set location malware malware-analysis note observed-data opinion " \
+  "report threat-actor tool vulnerability"
+constexpr std::string_view kNotSdo = "!" TADAMUN_STIX_SDO_TYPES;
+// What a sighting is of: an SDO, never an SRO, an SCO or a meta object.
+constexpr std::string_view kNotSighted =
+    "!relationship sighting marking-definition language-content extension-definition artifact "
+    "autonomous-system directory domain-name email-addr email-message file ipv4-addr ipv6-addr "
+    "mac-addr mutex network-traffic process software url user-account windows-registry-key "
+    "x509-certificate";
+#undef TADAMUN_STIX_SDO_TYPES
+
 // Common properties (STIX 2.1 §3.2 table, §6.1 for SCOs, §7.2.1 for marking-definition).
 constexpr PropSpec kCommonSdo[] = {
     {"type", P::kIgnore},
@@ -169,7 +183,7 @@ constexpr PropSpec kMalwareAnalysis[] = {
     {"analysis_ended", P::kTimestamp},
     {"result_name", P::kString},
     {"result", P::kString},
-    {"analysis_sco_refs", P::kRefList},
+    {"analysis_sco_refs", P::kRefList, false, kNotSdo},
     {"sample_ref", P::kRef, false, "file network-traffic artifact"},
 };
 constexpr PropSpec kNote[] = {
@@ -183,7 +197,7 @@ constexpr PropSpec kObservedData[] = {
     {"last_observed", P::kTimestamp, kReq},
     {"number_observed", P::kInteger, kReq, {}, 1, kMaxCount},
     {"objects", P::kObservedObjects},
-    {"object_refs", P::kRefList},
+    {"object_refs", P::kRefList, false, kNotSdo},
 };
 constexpr PropSpec kOpinion[] = {
     {"explanation", P::kString},
@@ -240,7 +254,7 @@ constexpr PropSpec kSighting[] = {
     {"first_seen", P::kTimestamp},
     {"last_seen", P::kTimestamp},
     {"count", P::kInteger, false, {}, 0, kMaxCount},
-    {"sighting_of_ref", P::kRef, kReq},
+    {"sighting_of_ref", P::kRef, kReq, kNotSighted},
     {"observed_data_refs", P::kRefList, false, "observed-data"},
     {"where_sighted_refs", P::kRefList, false, "identity location"},
     {"summary", P::kBool},

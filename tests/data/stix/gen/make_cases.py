@@ -242,6 +242,14 @@ case(F, "observed-data number_observed too big", sdo("observed-data", first_obse
      object_refs=["ipv4-addr--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f"]), [E("/number_observed", "1–999999999")])
 case(F, "observed-data last before first", sdo("observed-data", first_observed=M, last_observed=C, number_observed=1,
      object_refs=["ipv4-addr--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f"]), [E("/last_observed", "first_observed")])
+case(F, "observed-data object_refs to an SDO", sdo("observed-data", first_observed=C, last_observed=C, number_observed=1,
+     object_refs=["ipv4-addr--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f", "relationship--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f", IDN]),
+     [E("/object_refs/2", "reference to an object of type identity is not allowed here")])
+case(F, "sighting of an SCO", sdo("sighting", sighting_of_ref="ipv4-addr--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f"),
+     [E("/sighting_of_ref", "type ipv4-addr is not allowed")])
+case(F, "sighting of a custom object", sdo("sighting", sighting_of_ref="x-acme-widget--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f"), [])
+case(F, "malware-analysis sco refs to an indicator", sdo("malware-analysis", product="av", analysis_sco_refs=["indicator--4c3bdbc5-63b8-4d1a-a8c5-bd8e9bcb6e2f"]),
+     [E("/analysis_sco_refs/0", "not allowed")])
 case(F, "opinion value outside the enumeration", sdo("opinion", opinion="maybe", object_refs=[IDN]),
      [E("/opinion", "strongly-disagree,disagree,neutral,agree,strongly-agree")])
 case(F, "report published not a timestamp", sdo("report", name="r", published="last week", object_refs=[IDN]), [E("/published", "bad timestamp")])
