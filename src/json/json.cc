@@ -383,7 +383,7 @@ class Builder {
   }
 
   Status BuildRoot(od::document& doc, Value* out, const std::string_view* stream_key,
-                   const ElementFn* on_element) {
+                   const ElementFn* on_element, uint32_t depth = 1) {
     od::json_type type;
     if (auto e = doc.type().get(type); e != sj::SUCCESS) return FailAtDocument(e, doc, text_.data());
     std::string_view token;
@@ -393,9 +393,9 @@ class Builder {
       od::value root;
       if (auto e = doc.get_value().get(root); e != sj::SUCCESS) return FailAtDocument(e, doc, start);
       if (type == od::json_type::array && on_element != nullptr) {
-        TADAMUN_RETURN_IF_ERROR(StreamArray(root, 1, doc, out, *on_element));
+        TADAMUN_RETURN_IF_ERROR(StreamArray(root, depth, doc, out, *on_element));
       } else {
-        TADAMUN_RETURN_IF_ERROR(Build(root, 1, doc, out, stream_key, on_element));
+        TADAMUN_RETURN_IF_ERROR(Build(root, depth, doc, out, stream_key, on_element));
       }
     } else {
       // A scalar document: simdjson reads these through the document itself.
@@ -529,12 +529,235 @@ StatusOr<Value> Parse(std::string_view text, const ParseOptions& options) {
                      padded.size() + sj::SIMDJSON_PADDING, options, nullptr, nullptr);
 }
 
+namespace {
+
+// Parses slices of one large text as separate JSON documents with one reusable parser, so
+// that memory beyond the text is bounded by the largest slice (not by the whole document).
+// Offsets in the values built are offsets in the whole text.
+class SliceParser {
+ public:
+  SliceParser(std::string_view whole, size_t capacity, const ParseOptions& options)
+      : whole_(whole), capacity_(capacity), options_(options) {}
+
+  // Parses [begin, end) as one document whose root sits at nesting `depth`.
+  StatusOr<Value> Parse(size_t begin, size_t end, uint32_t depth) {
+    const size_t len = end - begin;
+    if (parser_.capacity() < len || !allocated_) {
+      if (auto e = parser_.allocate(std::max<size_t>(len, 1 << 16), options_.max_depth + 8);
+          e != sj::SUCCESS) {
+        return Status::ResourceExhausted("cannot allocate a JSON parser for " +
+                                         std::to_string(len) + " bytes");
+      }
+      allocated_ = true;
+    }
+    std::string_view slice = whole_.substr(begin, len);
+    od::document doc;
+    Builder builder(whole_, options_);
+    auto e = parser_.iterate(sj::padded_string_view(slice.data(), len, capacity_ - begin)).get(doc);
+    if (e == sj::UTF8_ERROR) {
+      uint64_t bad = begin + FirstInvalidUtf8(slice);
+      return Status::InvalidArgument(DescribePosition(whole_, bad) +
+                                     ": invalid UTF-8 (byte offset " + std::to_string(bad) +
+                                     "); expected UTF-8 text");
+    }
+    if (e != sj::SUCCESS) return builder.Fail(e, slice.data());
+    Value value;
+    TADAMUN_RETURN_IF_ERROR(builder.BuildRoot(doc, &value, nullptr, nullptr, depth));
+    return value;
+  }
+
+ private:
+  std::string_view whole_;
+  size_t capacity_;
+  ParseOptions options_;
+  od::parser parser_;
+  bool allocated_ = false;
+};
+
+// The structure around the streamed elements ("{", keys, ":", ",", "[", "]", "}") is walked by
+// this small scanner; every value in between is parsed (and fully validated) by SliceParser.
+class Streamer {
+ public:
+  Streamer(std::string_view text, size_t capacity, const ParseOptions& options)
+      : text_(text), slices_(text, capacity, options), options_(options) {}
+
+  StatusOr<Value> Run(std::string_view stream_key, const ElementFn& on_element) {
+    size_t pos = SkipSpace(0);
+    if (pos == text_.size()) return Error(pos, "empty input; expected a JSON value");
+    Value root;
+    if (text_[pos] == '[') {
+      TADAMUN_ASSIGN_OR_RETURN(pos, StreamArray(pos, 1, on_element, &root));
+    } else if (text_[pos] == '{') {
+      TADAMUN_ASSIGN_OR_RETURN(pos, Object(pos, stream_key, on_element, &root));
+    } else {
+      size_t end = ValueEnd(pos);
+      TADAMUN_ASSIGN_OR_RETURN(root, slices_.Parse(pos, end == kNone ? text_.size() : end, 1));
+      pos = end == kNone ? text_.size() : end;
+    }
+    pos = SkipSpace(pos);
+    if (pos != text_.size()) return Error(pos, "unexpected content after the JSON value");
+    return root;
+  }
+
+ private:
+  static constexpr size_t kNone = std::string_view::npos;
+
+  Status Error(size_t pos, std::string_view what) {
+    // A structural error may really be a lexical one earlier on (an unterminated string that
+    // swallowed the rest): let the full parser explain when it can.
+    std::string m = DescribePosition(text_, pos) + ": " + std::string(what);
+    return Status::InvalidArgument(std::move(m));
+  }
+
+  size_t SkipSpace(size_t pos) const {
+    while (pos < text_.size() && IsSpace(text_[pos])) ++pos;
+    return pos;
+  }
+
+  // Position just after the '"' that closes the string whose contents start at `pos`, or
+  // kNone. memchr does the scanning: most of a STIX document is string contents.
+  size_t StringEnd(size_t pos) const {
+    const char* t = text_.data();
+    const size_t n = text_.size();
+    while (pos < n) {
+      const void* hit = std::memchr(t + pos, '"', n - pos);
+      if (hit == nullptr) return kNone;
+      size_t quote = static_cast<size_t>(static_cast<const char*>(hit) - t);
+      size_t backslashes = 0;
+      while (quote - backslashes > pos && t[quote - backslashes - 1] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return quote + 1;
+      pos = quote + 1;  // an escaped quote
+    }
+    return kNone;
+  }
+
+  // End of the value starting at `pos` (not validated: the slice parser does that), or kNone
+  // when the text ends before it does.
+  size_t ValueEnd(size_t pos) const {
+    const size_t n = text_.size();
+    const char* t = text_.data();
+    char c = t[pos];
+    if (c == '"') return StringEnd(pos + 1);
+    if (c == '[' || c == '{') {
+      uint64_t depth = 0;
+      for (size_t i = pos; i < n; ++i) {
+        char ch = t[i];
+        if (ch == '"') {
+          i = StringEnd(i + 1);
+          if (i == kNone) return kNone;
+          --i;
+        } else if (ch == '[' || ch == '{') {
+          ++depth;
+        } else if (ch == ']' || ch == '}') {
+          if (--depth == 0) return i + 1;
+        }
+      }
+      return kNone;
+    }
+    size_t i = pos;
+    while (i < n && t[i] != ',' && t[i] != ']' && t[i] != '}' && t[i] != ':' && !IsSpace(t[i])) ++i;
+    return i;
+  }
+
+  // Parses the value at `pos` into *out; returns the position after it.
+  StatusOr<size_t> Slice(size_t pos, uint32_t depth, Value* out) {
+    size_t end = ValueEnd(pos);
+    if (end == kNone) {
+      // Let the parser say what is wrong (unterminated string, unclosed bracket).
+      auto parsed = slices_.Parse(pos, text_.size(), depth);
+      if (!parsed.ok()) return parsed.status();
+      return Error(text_.size(), "the document ends early; expected a closing ']' or '}'");
+    }
+    if (end == pos) return Error(pos, "malformed JSON; expected a value");
+    TADAMUN_ASSIGN_OR_RETURN(*out, slices_.Parse(pos, end, depth));
+    return end;
+  }
+
+  StatusOr<size_t> StreamArray(size_t pos, uint32_t depth, const ElementFn& on_element,
+                               Value* out) {
+    if (depth > options_.max_depth) return Status::ResourceExhausted(
+        DescribePosition(text_, pos) + ": nesting deeper than the limit of " +
+        std::to_string(options_.max_depth) + " levels");
+    *out = Value::Array();
+    out->set_offset(pos);
+    pos = SkipSpace(pos + 1);
+    if (pos < text_.size() && text_[pos] == ']') return pos + 1;
+    for (uint64_t index = 0;; ++index) {
+      if (pos >= text_.size()) return Error(pos, "the document ends early; expected a value");
+      Value element;
+      const size_t start = pos;
+      TADAMUN_ASSIGN_OR_RETURN(pos, Slice(pos, depth + 1, &element));
+      TADAMUN_RETURN_IF_ERROR(on_element(std::move(element), index, text_.substr(start, pos - start)));
+      pos = SkipSpace(pos);
+      if (pos >= text_.size()) {
+        return Error(pos, "the document ends early; expected a closing ']' or '}'");
+      }
+      if (text_[pos] == ']') return pos + 1;
+      if (text_[pos] != ',') return Error(pos, "malformed JSON; expected ',' or ']'");
+      pos = SkipSpace(pos + 1);
+      if (pos < text_.size() && text_[pos] == ']') {
+        return Error(pos, "malformed JSON; expected a value after ','");
+      }
+    }
+  }
+
+  StatusOr<size_t> Object(size_t pos, std::string_view stream_key, const ElementFn& on_element,
+                          Value* out) {
+    *out = Value::Object();
+    out->set_offset(pos);
+    pos = SkipSpace(pos + 1);
+    if (pos < text_.size() && text_[pos] == '}') return pos + 1;
+    for (;;) {
+      if (pos >= text_.size()) return Error(pos, "the document ends early; expected a closing '}'");
+      if (text_[pos] != '"') return Error(pos, "malformed JSON; expected a key string");
+      Value key;
+      const size_t key_at = pos;
+      TADAMUN_ASSIGN_OR_RETURN(pos, Slice(pos, 1, &key));
+      for (const Member& m : out->members()) {
+        if (m.key == key.str()) {
+          std::string msg = "duplicate key ";
+          AppendQuoted(key.str(), &msg);
+          return Error(key_at, msg + "; expected each key once per object");
+        }
+      }
+      pos = SkipSpace(pos);
+      if (pos >= text_.size() || text_[pos] != ':') return Error(pos, "malformed JSON; expected ':'");
+      pos = SkipSpace(pos + 1);
+      if (pos >= text_.size()) return Error(pos, "the document ends early; expected a value");
+      out->members().push_back(Member{key.str(), Value(), key_at});
+      Value& value = out->members().back().value;
+      if (key.str() == stream_key && text_[pos] == '[') {
+        TADAMUN_ASSIGN_OR_RETURN(pos, StreamArray(pos, 2, on_element, &value));
+      } else {
+        TADAMUN_ASSIGN_OR_RETURN(pos, Slice(pos, 2, &value));
+      }
+      pos = SkipSpace(pos);
+      if (pos >= text_.size()) return Error(pos, "the document ends early; expected a closing '}'");
+      if (text_[pos] == '}') return pos + 1;
+      if (text_[pos] != ',') return Error(pos, "malformed JSON; expected ',' or '}'");
+      pos = SkipSpace(pos + 1);
+    }
+  }
+
+  std::string_view text_;
+  SliceParser slices_;
+  ParseOptions options_;
+};
+
+}  // namespace
+
 StatusOr<Value> ParseStreaming(std::string* text, std::string_view stream_key,
                                const ElementFn& on_element, const ParseOptions& options) {
+  if (text->size() > options.max_bytes) {
+    return Status::ResourceExhausted("input is " + std::to_string(text->size()) +
+                                     " bytes, over the limit of " +
+                                     std::to_string(options.max_bytes) + " bytes");
+  }
   if (text->capacity() < text->size() + sj::SIMDJSON_PADDING) {
     text->reserve(text->size() + sj::SIMDJSON_PADDING);
   }
-  return ParsePadded(*text, text->capacity(), options, &stream_key, &on_element);
+  Streamer streamer(*text, text->capacity(), options);
+  return streamer.Run(stream_key, on_element);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,10 +766,10 @@ StatusOr<Value> ParseStreaming(std::string* text, std::string_view stream_key,
 std::string Minify(std::string_view text) {
   std::string out(text.size(), '\0');
   size_t len = 0;
-  // simdjson's minifier may read up to SIMDJSON_PADDING bytes past the input: give it a copy
-  // when the caller's text is not known to be padded.
-  sj::padded_string padded(text);
-  if (sj::minify(padded.data(), text.size(), out.data(), len) != sj::SUCCESS) {
+  // simdjson's minifier reads whole 64-byte blocks only inside the input and copies the
+  // remainder into a block of its own, so it needs no padding (the fuzz target checks this
+  // under AddressSanitizer).
+  if (sj::minify(text.data(), text.size(), out.data(), len) != sj::SUCCESS) {
     return std::string(text);
   }
   out.resize(len);

@@ -7,7 +7,8 @@
 #include <cstring>
 #include <variant>
 
-#include "crypto/digest.h"
+#include "base/encoding.h"
+#include "crypto/short_hash.h"
 #include "json/json.h"
 #include "store/sqlite.h"
 
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS sources(
   imported_at TEXT NOT NULL
 );
 -- Every version of every object. (id_key, v_sec, v_nano) is the compact unique key of a
--- version: id_key is the first 63 bits of SHA-256(id), (v_sec, v_nano) the instant of the
+-- version: id_key is a SipHash of the id under the node's secret key (meta 'id_key_secret'),
+-- so nobody outside can aim collisions at it; (v_sec, v_nano) is the instant of the
 -- version (modified, else created; v_sec = -2^63 for unversioned objects). Integer keys keep
 -- the index small enough to stay in cache on million-object imports; the id text is compared
 -- too whenever a key matches, so a hash collision can never merge two objects.
@@ -71,13 +73,6 @@ std::string FormatAdded(const Timestamp& t) { return t.WithDigits(6).ToString();
 
 constexpr int64_t kUnversioned = INT64_MIN;
 
-int64_t IdKey(std::string_view id) {
-  std::string digest = crypto::Sha256(id);
-  uint64_t key = 0;
-  std::memcpy(&key, digest.data(), sizeof key);
-  return static_cast<int64_t>(key >> 1);
-}
-
 }  // namespace
 
 Store::~Store() {
@@ -102,7 +97,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec("SELECT count(*) FROM sqlite_master")
                               .WithPrefix("not a Tadamun database: " + path));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(
-      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+      // Foreign keys document the schema but are not enforced: the store is the only writer
+      // and always writes a parent row first; enforcing them costs a lookup per insert.
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+      "PRAGMA foreign_keys=OFF;"
       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
   {
@@ -121,8 +119,28 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
       TADAMUN_RETURN_IF_ERROR(set.Run());
     }
   }
+  {
+    Statement secret(*store->db_, "SELECT value FROM meta WHERE key = 'id_key_secret'");
+    if (secret.Step()) {
+      auto key = HexDecode(secret.ColumnText(0));
+      if (!key.ok() || key->size() != crypto::kShortHashKeySize) {
+        return Status::DataLoss("database " + path + " has a damaged id_key_secret");
+      }
+      store->id_key_secret_ = *key;
+    } else {
+      TADAMUN_RETURN_IF_ERROR(secret.status());
+      store->id_key_secret_ = crypto::NewShortHashKey();
+      Statement set(*store->db_, "INSERT INTO meta(key, value) VALUES('id_key_secret', ?1)");
+      set.Bind(1, HexEncode(store->id_key_secret_));
+      TADAMUN_RETURN_IF_ERROR(set.Run());
+    }
+  }
   TADAMUN_RETURN_IF_ERROR(store->Prepare());
   return store;
+}
+
+int64_t Store::IdKey(std::string_view id) const {
+  return static_cast<int64_t>(crypto::ShortHash(id_key_secret_, id));
 }
 
 Status Store::Prepare() {
@@ -209,7 +227,7 @@ Status Import::Commit() {
 StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   if (!open_) return Status::FailedPrecondition("import is not open");
   std::optional<Timestamp> version = object.Version();
-  const int64_t id_key = IdKey(object.id);
+  const int64_t id_key = store_->IdKey(object.id);
   const int64_t v_sec = version ? version->unix_seconds() : kUnversioned;
   const int64_t v_nano = version ? version->nanos() : 0;
   const std::string json_text =
@@ -247,7 +265,7 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
       std::string other(find.ColumnText(3));
       find.Reset();
       return Status::Internal("ids " + object.id + " and " + other +
-                              " share a 63-bit key (a SHA-256 prefix collision); cannot store");
+                              " share a 64-bit index key (a SipHash collision); cannot store");
     }
     seq = find.ColumnInt(0);
     std::string_view stored = find.ColumnText(1);

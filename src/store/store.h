@@ -163,10 +163,13 @@ class Store {
   friend class Import;
   Store() = default;
   Status Prepare();
+  // The compact index key of an object id (keyed SipHash; see the schema in store.cc).
+  int64_t IdKey(std::string_view id) const;
 
   std::unique_ptr<Db> db_;
   Clock* clock_ = nullptr;
   std::string path_;
+  std::string id_key_secret_;
   bool import_open_ = false;
   std::unique_ptr<Statement> insert_object_;
   std::unique_ptr<Statement> find_version_;
