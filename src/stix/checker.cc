@@ -170,12 +170,13 @@ std::optional<Timestamp> Checker::CheckTimestamp(const json::Value& v, const Pat
 }
 
 bool Checker::CheckRef(const json::Value& v, std::string_view targets, const Path& path) {
-  bool upper = v.is_string() && IsIdWithUppercaseUuid(v.str());
-  if (upper) {
+  bool valid = v.is_string() && IsValidId(v.str());
+  if (!valid && v.is_string() && IsIdWithUppercaseUuid(v.str())) {
     Warning(v, path, "identifier " + Describe(v) + " has uppercase hex digits; the canonical form "
                      "is lowercase");
+    valid = true;
   }
-  if (v.is_string() && (upper || IsValidId(v.str()))) {
+  if (valid) {
     if (targets.empty()) return true;
     std::string_view s = v.str();
     std::string_view type = s.substr(0, s.find("--"));

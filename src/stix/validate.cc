@@ -200,8 +200,10 @@ std::optional<Object> ValidateObject(json::Value value, std::string_view pointer
   // type and id first: every later issue names the object.
   const json::Value* type = value.Find("type");
   const json::Value* id = value.Find("id");
-  bool upper_id = id != nullptr && id->is_string() && internal::IsIdWithUppercaseUuid(id->str());
-  if (id != nullptr && id->is_string() && (upper_id || IsValidId(id->str()))) o.id = id->str();
+  bool valid_id = id != nullptr && id->is_string() && IsValidId(id->str());
+  bool upper_id = id != nullptr && id->is_string() && !valid_id &&
+                  internal::IsIdWithUppercaseUuid(id->str());
+  if (valid_id || upper_id) o.id = id->str();
   if (type == nullptr) {
     c.Error(value, root.Child("type"), "required property \"type\" is missing");
   } else if (!type->is_string() || !IsValidTypeName(type->str())) {
@@ -217,7 +219,7 @@ std::optional<Object> ValidateObject(json::Value value, std::string_view pointer
   }
   if (id == nullptr) {
     c.Error(value, root.Child("id"), "required property \"id\" is missing");
-  } else if (!id->is_string() || (!upper_id && !IsValidId(id->str()))) {
+  } else if (!valid_id && !upper_id) {
     c.Error(*id, root.Child("id"),
             "expected \"" + (o.type.empty() ? std::string("<type>") : o.type) +
                 "--<uuid>\" with a lowercase RFC 4122 UUID, got " + Describe(*id));
