@@ -2,13 +2,16 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <bit>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "audit/tiles.h"
 #include "base/encoding.h"
@@ -96,6 +99,40 @@ Status SyncDir(const std::string& dir) {
   return rc == 0 ? Status::Ok() : ErrnoStatus(err, "cannot sync folder", dir);
 }
 
+// Runs the jobs concurrently (fsyncs of different files overlap and share journal commits)
+// and returns the first error.
+Status RunConcurrently(std::vector<std::function<Status()>> jobs) {
+  if (jobs.size() == 1) return jobs[0]();
+  std::vector<Status> results(jobs.size());
+  std::vector<std::thread> threads;
+  threads.reserve(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = jobs[i](); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (Status& s : results) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Replaces `path` by renaming a temporary file over it, without syncing: used for files that
+// are rebuilt from durable data after a crash (`checkpoint` from `checkpoints`).
+Status ReplaceUnsynced(const std::string& path, std::string_view data) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(errno, "cannot create", tmp);
+  Status s = PWriteAll(fd, data, 0, tmp);
+  ::close(fd);
+  TADAMUN_RETURN_IF_ERROR(s);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoStatus(errno, "cannot rename onto", path);
+  return Status::Ok();
+}
+
+// The `nodes` file is mapped read-only over a fixed window (reads never go past the signed
+// size, which is always on disk); proofs then cost memory loads instead of system calls.
+constexpr size_t kNodesWindow = size_t{1} << 40;
+
 std::string Be32(uint32_t v) {
   std::string s(4, '\0');
   for (int i = 3; i >= 0; --i, v >>= 8) s[i] = static_cast<char>(v & 0xFF);
@@ -157,6 +194,7 @@ class Log::Reader final : public NodeReader {
 Log::Log() : state_(std::make_unique<State>()) {}
 
 Log::~Log() {
+  if (nodes_map_ != nullptr) ::munmap(const_cast<char*>(nodes_map_), kNodesWindow);
   if (nodes_fd_ >= 0) ::close(nodes_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
@@ -183,6 +221,7 @@ StatusOr<std::unique_ptr<Log>> Log::Open(const std::string& dir, crypto::Signer 
   const std::string nodes_path = Join(dir, kNodesFile);
   log->nodes_fd_ = ::open(nodes_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (log->nodes_fd_ < 0) return ErrnoStatus(errno, "cannot open", nodes_path);
+  log->MapNodes();
   TADAMUN_RETURN_IF_ERROR(log->Load(true));
   return log;
 }
@@ -204,6 +243,7 @@ StatusOr<std::unique_ptr<Log>> Log::OpenReader(const std::string& dir,
     }
     return ErrnoStatus(errno, "cannot open", nodes_path);
   }
+  log->MapNodes();
   TADAMUN_RETURN_IF_ERROR(log->Load(false));
   return log;
 }
@@ -305,6 +345,9 @@ Status Log::Load(bool writer) {
   if (tail.last) {
     TADAMUN_ASSIGN_OR_RETURN(signed_cp, open(*tail.last, "the last record of `checkpoints`"));
   }
+  if (file_note && tail.last && !OpenCheckpoint(*file_note, {verifier_}, origin_).ok()) {
+    file_note.reset();  // torn by a crash: rebuilt from the history below
+  }
   if (file_note) {
     TADAMUN_ASSIGN_OR_RETURN(SignedCheckpoint from_file, open(*file_note, "`checkpoint`"));
     if (!tail.last) {
@@ -358,8 +401,14 @@ Status Log::Load(bool writer) {
   if (!writer) return Status::Ok();
 
   if (rewrite_checkpoint) {
-    TADAMUN_RETURN_IF_ERROR(Env::Default()->WriteFileAtomic(
-        Join(dir_, kCheckpointFile), state_->latest.note.Format(), 0644));
+    // Cosignatures received for this checkpoint are kept in cosignatures/<size> too.
+    auto cosigned = Env::Default()->ReadFile(
+        Join(dir_, std::string(kCosignatureDir) + "/" + std::to_string(size)), options_.max_note_bytes);
+    if (cosigned.ok()) {
+      auto note = crypto::ParseNote(*cosigned);
+      if (note.ok() && note->text == state_->latest.note.text) state_->latest.note = *note;
+    }
+    TADAMUN_RETURN_IF_ERROR(ReplaceUnsynced(Join(dir_, kCheckpointFile), state_->latest.note.Format()));
   }
   if (tail.valid_bytes > 0) {
     struct stat hs;
@@ -401,15 +450,24 @@ Status Log::LoadWriterState() {
   return Status::Ok();
 }
 
+void Log::MapNodes() {
+  void* p = ::mmap(nullptr, kNodesWindow, PROT_READ, MAP_SHARED, nodes_fd_, 0);
+  nodes_map_ = p == MAP_FAILED ? nullptr : static_cast<const char*>(p);  // else pread
+}
+
 StatusOr<Hash> Log::PerfectNode(uint32_t level, uint64_t index, uint64_t limit) const {
   if (level >= 64 || index > (limit >> level) || ((index + 1) << level) > limit) {
     return Status::NotFound("node (" + std::to_string(level) + ", " + std::to_string(index) +
                             ") is beyond the tree size " + std::to_string(limit));
   }
   Hash h;
+  const uint64_t offset = PostOrderPosition(level, index) * kHashSize;
+  if (nodes_map_ != nullptr && offset + kHashSize <= kNodesWindow) {
+    std::memcpy(h.data(), nodes_map_ + offset, kHashSize);
+    return h;
+  }
   TADAMUN_RETURN_IF_ERROR(PReadAll(nodes_fd_, reinterpret_cast<char*>(h.data()), kHashSize,
-                                   PostOrderPosition(level, index) * kHashSize,
-                                   Join(dir_, kNodesFile)));
+                                   offset, Join(dir_, kNodesFile)));
   return h;
 }
 
@@ -471,9 +529,8 @@ Status Log::SignAndPublish(uint64_t size, const Hash& root, SignedCheckpoint* ou
   TADAMUN_RETURN_IF_ERROR(s);
   if (state_->history_bytes == 0) TADAMUN_RETURN_IF_ERROR(SyncDir(dir_));
   state_->history_bytes += record.size();
-  // 2. The served checkpoint.
-  TADAMUN_RETURN_IF_ERROR(
-      Env::Default()->WriteFileAtomic(Join(dir_, kCheckpointFile), formatted, 0644));
+  // 2. The served checkpoint: derived from the history, so not synced (Load rebuilds it).
+  TADAMUN_RETURN_IF_ERROR(ReplaceUnsynced(Join(dir_, kCheckpointFile), formatted));
   out->checkpoint = cp;
   out->note = std::move(note);
   out->verified = {crypto::VerifiedSignature{origin_, verifier_.key_id(),
@@ -542,15 +599,23 @@ StatusOr<AppendResult> Log::Append(const std::vector<std::string>& entries) {
   }
 
   // Durable data first: node hashes, then tiles and bundles, then their folders.
+  // The files are written and synced concurrently; all must be durable before signing.
   const std::string nodes_path = Join(dir_, kNodesFile);
-  TADAMUN_RETURN_IF_ERROR(PWriteAll(nodes_fd_, new_nodes, StoredNodeCount(old_size) * kHashSize, nodes_path));
-  if (::fdatasync(nodes_fd_) != 0) return ErrnoStatus(errno, "cannot sync", nodes_path);
   std::set<std::string> dirs;
-  for (const auto& [rel, data] : files) {
-    TADAMUN_RETURN_IF_ERROR(MakeParents(Join(dir_, rel), &dirs));
-    TADAMUN_RETURN_IF_ERROR(WriteAndSync(Join(dir_, rel), data));
+  for (const auto& [rel, data] : files) TADAMUN_RETURN_IF_ERROR(MakeParents(Join(dir_, rel), &dirs));
+  std::vector<std::function<Status()>> jobs;
+  jobs.push_back([&] {
+    TADAMUN_RETURN_IF_ERROR(PWriteAll(nodes_fd_, new_nodes, StoredNodeCount(old_size) * kHashSize, nodes_path));
+    if (::fdatasync(nodes_fd_) != 0) return ErrnoStatus(errno, "cannot sync", nodes_path);
+    return Status::Ok();
+  });
+  for (const auto& file : files) {
+    jobs.push_back([&] { return WriteAndSync(Join(dir_, file.first), file.second); });
   }
-  for (const std::string& d : dirs) TADAMUN_RETURN_IF_ERROR(SyncDir(d));
+  TADAMUN_RETURN_IF_ERROR(RunConcurrently(std::move(jobs)));
+  jobs.clear();
+  for (const std::string& d : dirs) jobs.push_back([&d] { return SyncDir(d); });
+  if (!jobs.empty()) TADAMUN_RETURN_IF_ERROR(RunConcurrently(std::move(jobs)));
 
   // Only now sign.
   AppendResult result;

@@ -118,6 +118,7 @@ class Log {
   struct State;
   Log();
 
+  void MapNodes();
   Status Load(bool writer);
   Status LoadWriterState();
   StatusOr<std::string> ReadNodeBytes(uint64_t pos) const;
@@ -135,6 +136,7 @@ class Log {
   std::unique_ptr<State> state_;
   int lock_fd_ = -1;
   int nodes_fd_ = -1;
+  const char* nodes_map_ = nullptr;  // read-only window over `nodes`, or null (pread)
 };
 
 // Position of a perfect node in the `nodes` file (in hashes), and how many hashes a tree of

@@ -235,6 +235,24 @@ TEST_F(LogTest, CrashBetweenHistoryAndCheckpointFileIsRepaired) {
   EXPECT_NE(ReadRaw("checkpoint"), old_checkpoint);
 }
 
+TEST_F(LogTest, TornCheckpointFileIsRebuiltWithItsCosignatures) {
+  auto witness = crypto::Signer::FromSeed("witness.example/w1", std::string(32, '\x01')).value();
+  {
+    auto log = OpenLog();
+    ASSERT_TRUE(log->Append({"a", "b"}).ok());
+    crypto::Note cosigned = log->Latest().note;
+    cosigned.signatures.push_back(witness.Cosign(cosigned.text, 1700000000));
+    ASSERT_TRUE(log->AddCosignatures(cosigned.Format(), {witness.verifier()}).ok());
+  }
+  fs::resize_file(dir_ + "/checkpoint", 10);
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->size(), 2u);
+  auto served = OpenCheckpoint(ReadRaw("checkpoint"), {log->verifier(), witness.cosigner_verifier()});
+  ASSERT_TRUE(served.ok()) << served.status().ToString();
+  EXPECT_EQ(served->verified.size(), 2u);
+}
+
 TEST_F(LogTest, RejectsOversizedEntriesAtomically) {
   auto log = OpenLog();
   auto r = log->Append({"ok", std::string(65536, 'x')});
