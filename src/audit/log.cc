@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -99,16 +100,17 @@ Status SyncDir(const std::string& dir) {
   return rc == 0 ? Status::Ok() : ErrnoStatus(err, "cannot sync folder", dir);
 }
 
-// Runs the jobs concurrently (fsyncs of different files overlap and share journal commits)
-// and returns the first error.
+// Runs the jobs on up to 16 threads (fsyncs of different files overlap and share journal
+// commits) and returns the first error.
 Status RunConcurrently(std::vector<std::function<Status()>> jobs) {
   if (jobs.size() == 1) return jobs[0]();
   std::vector<Status> results(jobs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) results[i] = jobs[i]();
+  };
   std::vector<std::thread> threads;
-  threads.reserve(jobs.size());
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    threads.emplace_back([&, i] { results[i] = jobs[i](); });
-  }
+  for (size_t t = 0; t < std::min<size_t>(jobs.size(), 16); ++t) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
   for (Status& s : results) {
     if (!s.ok()) return s;
