@@ -371,15 +371,14 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   }
   TADAMUN_ASSIGN_OR_RETURN(auto compiled, CompiledComparisons::Compile(pattern));
 
-  // Which observations each `[...]` holds for.
+  // Which observations each `[...]` holds for (sparse: leaves x observations can be large).
   uint64_t work = 0;
-  std::vector<std::vector<uint8_t>> holds(pattern.leaf_count,
-                                          std::vector<uint8_t>(observations.size(), 0));
+  std::vector<std::vector<uint32_t>> holds(pattern.leaf_count);
   std::vector<uint8_t> any(observations.size(), 0);
   for (uint32_t leaf = 0; leaf < pattern.leaf_count; ++leaf) {
-    for (size_t o = 0; o < observations.size(); ++o) {
+    for (uint32_t o = 0; o < observations.size(); ++o) {
       TADAMUN_ASSIGN_OR_RETURN(bool h, compiled->Holds(leaf, observations[o], &work));
-      holds[leaf][o] = h;
+      if (h) holds[leaf].push_back(o);
       any[o] |= h;
       if (work > options.max_work) {
         return Status::ResourceExhausted(
@@ -423,7 +422,7 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   for (size_t i = 0; i < pattern.observations.size(); ++i) {
     const ObservationNode& n = pattern.observations[i];
     if (const auto* s = std::get_if<ObsSimple>(&n)) {
-      sat[i] = std::find(holds[s->leaf].begin(), holds[s->leaf].end(), 1) != holds[s->leaf].end();
+      sat[i] = !holds[s->leaf].empty();
     } else if (const auto* b = std::get_if<ObsBinary>(&n)) {
       sat[i] = b->op == ObsBinary::Op::kOr ? (sat[b->left] | sat[b->right])
                                            : (sat[b->left] & sat[b->right]);
@@ -439,10 +438,10 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   if (!sat[pattern.root]) return none;
   std::vector<std::vector<uint32_t>> cands(pattern.leaf_count);
   for (uint32_t leaf = 0; leaf < pattern.leaf_count; ++leaf) {
-    for (uint32_t o : order) {
-      if (!holds[leaf][o]) continue;
+    for (uint32_t o : holds[leaf]) {
       for (uint32_t c = 0; c < count[o]; ++c) cands[leaf].push_back(base[o] + c);
     }
+    std::sort(cands[leaf].begin(), cands[leaf].end());
   }
   EvalOptions remaining = options;
   remaining.max_work = options.max_work - std::min(options.max_work, work);
