@@ -54,6 +54,21 @@ TEST(EvaluateTest, ReportsBindingPerLeaf) {
   EXPECT_EQ(r->binding[1].observation, 1u);
 }
 
+TEST(EvaluateTest, ResultAsJson) {
+  json::Value doc = Bundles({{"2020-01-01T00:00:00Z", 2, 1}});
+  auto obs = ObservationsFromJson(doc);
+  auto r = Evaluate(*ParseAndCheck("[x:a = 1] AND [x:a = 1]"), *obs);
+  ASSERT_TRUE(r.ok() && r->matched);
+  json::Value j = MatchResultToJson(*r, *obs);
+  StatusOr<json::Value> want = json::Parse(
+      R"({"matched":true,"work":0,"observed_data":["observed-data--0"],"bindings":[)"
+      R"({"expression":0,"observation":0,"copy":0,"observed_data":"observed-data--0"},)"
+      R"({"expression":1,"observation":0,"copy":1,"observed_data":"observed-data--0"}]})");
+  ASSERT_TRUE(want.ok());
+  want->Set("work", json::Value::Int(static_cast<int64_t>(r->work)));
+  EXPECT_TRUE(json::Equal(j, *want)) << json::ToJson(j);
+}
+
 TEST(EvaluateTest, CopiesOfOneObservedData) {
   json::Value doc = Bundles({{"2020-01-01T00:00:00Z", 3, 1}});
   auto obs = ObservationsFromJson(doc);
