@@ -1,6 +1,7 @@
 #include "media/media_match.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "base/env.h"
@@ -46,7 +47,8 @@ std::vector<PdqMatch> PdqMatcher::Match(const PdqDihedralResult& image) const {
 
 Status PdqMatcher::Save(const std::string& path) const {
   std::string lines;
-  for (const PdqIndicatorRecord& r : records_) {
+  for (uint32_t i = 0; i < size(); ++i) {
+    const PdqIndicatorRecord r = record(i);
     json::Value o = json::Value::Object();
     o.Set("id", json::Value::String(r.indicator_id));
     o.Set("name", json::Value::String(r.name));
@@ -61,56 +63,82 @@ Status PdqMatcher::Save(const std::string& path) const {
   return index_.Save(path);
 }
 
+namespace {
+
+StatusOr<PdqIndicatorRecord> ParseRecordLine(std::string_view line, const std::string& where) {
+  json::ParseOptions po;
+  po.max_depth = 4;
+  po.max_bytes = 1 << 20;
+  StatusOr<json::Value> v = json::Parse(line, po);
+  if (!v.ok()) return Status::DataLoss(where + ": " + v.status().message());
+  const json::Value* id = v->Find("id");
+  const json::Value* name = v->Find("name");
+  const json::Value* hash = v->Find("hash");
+  const json::Value* quality = v->Find("quality");
+  if (!id || !id->is_string() || !name || !name->is_string() || !hash || !hash->is_string() ||
+      !quality || !quality->AsInt64()) {
+    return Status::DataLoss(where + ": expected {\"id\",\"name\",\"hash\",\"quality\"}");
+  }
+  StatusOr<PdqHash> h = ParseHex(hash->str());
+  if (!h.ok()) return Status::DataLoss(where + ": " + h.status().message());
+  return PdqIndicatorRecord{id->str(), name->str(), *h, static_cast<int>(*quality->AsInt64())};
+}
+
+}  // namespace
+
+PdqIndicatorRecord PdqMatcher::record(uint32_t i) const {
+  if (records_text_.empty() && line_starts_.empty()) return records_[i];
+  const uint64_t start = line_starts_[i];
+  const uint64_t end = i + 1 < line_starts_.size() ? line_starts_[i + 1] - 1 : records_text_.size();
+  const std::string where = records_path_ + " line " + std::to_string(i + 1);
+  StatusOr<PdqIndicatorRecord> r =
+      ParseRecordLine(std::string_view(records_text_).substr(start, end - start), where);
+  if (r.ok()) return *r;
+  return PdqIndicatorRecord{"", "(unreadable: " + r.status().message() + ")", index_.Get(i), -1};
+}
+
 StatusOr<PdqMatcher> PdqMatcher::Open(const std::string& path, const MatcherOptions& options) {
   TADAMUN_ASSIGN_OR_RETURN(HammingIndex index, HammingIndex::Open(path));
-  TADAMUN_ASSIGN_OR_RETURN(std::string text,
-                           Env::Default()->ReadFile(path + ".records", uint64_t{4} << 30));
   PdqMatcher m;
   m.options_ = options;
-  size_t line_no = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (line.empty()) continue;
-    const std::string where = path + ".records line " + std::to_string(line_no);
-    json::ParseOptions po;
-    po.max_depth = 4;
-    po.max_bytes = 1 << 20;
-    StatusOr<json::Value> v = json::Parse(line, po);
-    if (!v.ok()) return Status::DataLoss(where + ": " + v.status().message());
-    const json::Value* id = v->Find("id");
-    const json::Value* name = v->Find("name");
-    const json::Value* hash = v->Find("hash");
-    const json::Value* quality = v->Find("quality");
-    if (!id || !id->is_string() || !name || !name->is_string() || !hash || !hash->is_string() ||
-        !quality || !quality->AsInt64()) {
-      return Status::DataLoss(where + ": expected {\"id\",\"name\",\"hash\",\"quality\"}");
-    }
-    StatusOr<PdqHash> h = ParseHex(hash->str());
-    if (!h.ok()) return Status::DataLoss(where + ": " + h.status().message());
-    m.records_.push_back({id->str(), name->str(), *h, static_cast<int>(*quality->AsInt64())});
+  m.records_path_ = path + ".records";
+  TADAMUN_ASSIGN_OR_RETURN(m.records_text_,
+                           Env::Default()->ReadFile(m.records_path_, uint64_t{4} << 30));
+  // One record per line; the file ends with a newline.
+  const std::string& text = m.records_text_;
+  if (!text.empty() && text.back() != '\n') {
+    return Status::DataLoss(m.records_path_ + ": does not end with a newline (truncated?)");
   }
-  if (m.records_.size() != index.slots()) {
+  for (size_t pos = 0; pos < text.size();) {
+    m.line_starts_.push_back(pos);
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    pos = static_cast<const char*>(nl) - text.data() + 1;
+  }
+  if (m.line_starts_.size() != index.slots()) {
     return Status::DataLoss(path + ": index holds " + std::to_string(index.slots()) +
-                            " codes but its records file " + std::to_string(m.records_.size()) +
+                            " codes but its records file " + std::to_string(m.line_starts_.size()) +
                             "; rebuild it (tadamun media index)");
   }
-  // Spot-check ~1024 evenly spaced codes and the last one (a full check would fault in every
-  // page of a large index).
-  const size_t n = m.records_.size();
-  const size_t step = std::max<size_t>(1, n / 1024);
-  auto differs = [&](size_t i) { return !(index.Get(static_cast<uint32_t>(i)) == m.records_[i].hash); };
-  for (size_t i = 0; i < n; i += step) {
-    if (differs(i) || differs(n - 1)) {
-      return Status::DataLoss(path + ": its codes differ from its records file; rebuild it "
-                              "(tadamun media index)");
-    }
-  }
   m.index_ = std::move(index);
+  // Spot-check ~1024 evenly spaced records and the last one against the codes (checking all
+  // would parse every line and fault in every page of a large index).
+  const size_t n = m.line_starts_.size();
+  const size_t step = std::max<size_t>(1, n / 1024);
+  auto check = [&](size_t i) -> Status {
+    const uint64_t start = m.line_starts_[i];
+    const uint64_t end = i + 1 < n ? m.line_starts_[i + 1] - 1 : text.size() - 1;
+    TADAMUN_ASSIGN_OR_RETURN(
+        PdqIndicatorRecord r,
+        ParseRecordLine(std::string_view(text).substr(start, end - start),
+                        m.records_path_ + " line " + std::to_string(i + 1)));
+    if (!(r.hash == m.index_.Get(static_cast<uint32_t>(i)))) {
+      return Status::DataLoss(path + ": code " + std::to_string(i) +
+                              " differs from its record; rebuild it (tadamun media index)");
+    }
+    return Status::Ok();
+  };
+  for (size_t i = 0; i < n; i += step) TADAMUN_RETURN_IF_ERROR(check(i));
+  if (n > 0) TADAMUN_RETURN_IF_ERROR(check(n - 1));
   return m;
 }
 

@@ -9,7 +9,9 @@
 // and the transform that gave it.
 //
 // On disk (Save/Open): `<path>` is the HammingIndex file (mmap) and `<path>.records` one JSON
-// object per line, {"id","name","hash","quality"}, in id order.
+// object per line, {"id","name","hash","quality"}, in id order. Open reads the records file
+// and finds its lines but parses a record only when it is asked for (a match to print, or a
+// spot check), so opening a node-sized index costs a file read, not millions of JSON parses.
 //
 // Thread-safety: Match and the accessors are const and may run concurrently; Build/Open
 // produce a new matcher.
@@ -48,7 +50,7 @@ struct MatcherOptions {
 };
 
 struct PdqMatch {
-  uint32_t record = 0;  // index into records()
+  uint32_t record = 0;  // record number, see PdqMatcher::record
   int distance = 0;
   Dihedral transform = Dihedral::kOriginal;  // the image transform that matched best
 };
@@ -63,14 +65,20 @@ class PdqMatcher {
   // Matches of one image, by (distance, record).
   std::vector<PdqMatch> Match(const PdqDihedralResult& image) const;
 
-  const std::vector<PdqIndicatorRecord>& records() const { return records_; }
-  const PdqIndicatorRecord& record(uint32_t i) const { return records_[i]; }
+  // Number of indexed records.
+  size_t size() const { return index_.slots(); }
+  // Record i (precondition: i < size()). For an opened matcher whose records line is damaged,
+  // the id is empty and the name says which line could not be read.
+  PdqIndicatorRecord record(uint32_t i) const;
   size_t skipped_low_quality() const { return skipped_low_quality_; }
   const HammingIndex& index() const { return index_; }
 
  private:
   MatcherOptions options_;
-  std::vector<PdqIndicatorRecord> records_;
+  std::vector<PdqIndicatorRecord> records_;  // built matchers
+  std::string records_path_;                 // opened matchers: the records file,
+  std::string records_text_;                 // its text,
+  std::vector<uint64_t> line_starts_;        // and where each record's line starts
   size_t skipped_low_quality_ = 0;
   HammingIndex index_;
 };

@@ -30,7 +30,7 @@ TEST(PdqMatcher, FindsEditedAndRotatedCopiesAndSkipsLowQualityRecords) {
   };
   PdqMatcher matcher = PdqMatcher::Build(records, MatcherOptions{});
   EXPECT_EQ(matcher.skipped_low_quality(), 1u);
-  EXPECT_EQ(matcher.records().size(), 3u);
+  EXPECT_EQ(matcher.size(), 3u);
 
   HashOptions dih;
   dih.dihedral = true;
@@ -78,7 +78,7 @@ TEST(PdqMatcher, SaveOpenRoundTripAndStaleRecordsAreRefused) {
   ASSERT_TRUE(matcher.Save(path).ok());
   StatusOr<PdqMatcher> opened = PdqMatcher::Open(path, MatcherOptions{});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  ASSERT_EQ(opened->records().size(), 300u);
+  ASSERT_EQ(opened->size(), 300u);
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(opened->record(i).indicator_id, records[i].indicator_id);
     EXPECT_EQ(opened->record(i).quality, records[i].quality);
@@ -88,13 +88,19 @@ TEST(PdqMatcher, SaveOpenRoundTripAndStaleRecordsAreRefused) {
   std::vector<PdqMatch> m = opened->Match(query);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(opened->record(m[0].record).indicator_id, "indicator--123");
+  // An opened matcher saves back the same records.
+  ASSERT_TRUE(opened->Save(path + ".again").ok());
+  StatusOr<PdqMatcher> again = PdqMatcher::Open(path + ".again", MatcherOptions{});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_EQ(again->size(), 300u);
+  EXPECT_EQ(again->record(299).name, "n299");
   // A records file from another index is refused.
   records.pop_back();
   ASSERT_TRUE(PdqMatcher::Build(records, MatcherOptions{}).Save(path + ".other").ok());
   std::filesystem::copy_file(path + ".other.records", path + ".records",
                              std::filesystem::copy_options::overwrite_existing);
   EXPECT_EQ(PdqMatcher::Open(path, MatcherOptions{}).status().code(), StatusCode::kDataLoss);
-  for (const char* suffix : {"", ".records", ".other", ".other.records"}) {
+  for (const char* suffix : {"", ".records", ".other", ".other.records", ".again", ".again.records"}) {
     std::filesystem::remove(path + suffix);
   }
 }

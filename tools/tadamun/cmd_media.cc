@@ -251,8 +251,8 @@ int RunIndex(const Invocation& inv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("indexed %s PDQ hashes from %s objects (%s below quality %d not indexed) into %s in %.2f s\n",
-              WithThousands(matcher.records().size()).c_str(), WithThousands(objects).c_str(),
-              WithThousands(total - matcher.records().size()).c_str(), media::kPdqQualityThreshold,
+              WithThousands(matcher.size()).c_str(), WithThousands(objects).c_str(),
+              WithThousands(total - matcher.size()).c_str(), media::kPdqQualityThreshold,
               path.c_str(), seconds);
   return 0;
 }
@@ -294,7 +294,7 @@ int RunMatch(const Invocation& inv) {
   if (!options.ok()) return UsageError(inv, options.status().message());
   StatusOr<media::PdqMatcher> matcher = LoadMatcher(inv, *options);
   if (!matcher.ok()) return Fail(matcher.status());
-  if (matcher->records().empty()) {
+  if (matcher->size() == 0) {
     std::fprintf(stderr, "tadamun: the node holds no PDQ indicators; nothing can match\n");
   }
   uint64_t matched_images = 0, low_quality = 0;
@@ -321,7 +321,7 @@ int RunMatch(const Invocation& inv) {
     if (!matches.empty()) ++matched_images;
     if (format == "text") {
       for (const media::PdqMatch& m : matches) {
-        const media::PdqIndicatorRecord& rec = matcher->record(m.record);
+        const media::PdqIndicatorRecord rec = matcher->record(m.record);
         std::printf("%s\tdistance %d\t%s\t%s%s\n", f.path.c_str(), m.distance,
                     rec.indicator_id.c_str(), rec.name.empty() ? "(no name)" : rec.name.c_str(),
                     m.transform == media::Dihedral::kOriginal
@@ -336,7 +336,7 @@ int RunMatch(const Invocation& inv) {
       o.Set("low_quality", json::Value::Bool(false));
       json::Value list = json::Value::Array();
       for (const media::PdqMatch& m : matches) {
-        const media::PdqIndicatorRecord& rec = matcher->record(m.record);
+        const media::PdqIndicatorRecord rec = matcher->record(m.record);
         json::Value x = json::Value::Object();
         x.Set("indicator", json::Value::String(rec.indicator_id));
         x.Set("name", json::Value::String(rec.name));
@@ -353,7 +353,7 @@ int RunMatch(const Invocation& inv) {
   if (failed < 0) return 2;
   std::fprintf(stderr, "%s images matched, %s low quality (not matched), %d failed; %s PDQ indicators\n",
                WithThousands(matched_images).c_str(), WithThousands(low_quality).c_str(), failed,
-               WithThousands(matcher->records().size()).c_str());
+               WithThousands(matcher->size()).c_str());
   return failed > 0 ? 1 : 0;
 }
 
