@@ -25,23 +25,36 @@ PdqMatcher PdqMatcher::Build(std::vector<PdqIndicatorRecord> records,
 }
 
 std::vector<PdqMatch> PdqMatcher::Match(const PdqDihedralResult& image) const {
-  const int n = options_.dihedral ? kNumDihedral : 1;
-  std::vector<IndexMatch> hits =
-      index_.Search(std::span<const PdqHash>(image.hashes.data(), n), options_.radius);
-  std::map<uint32_t, PdqMatch> best;
+  return MatchMany(std::span<const PdqDihedralResult>(&image, 1))[0];
+}
+
+std::vector<std::vector<PdqMatch>> PdqMatcher::MatchMany(
+    std::span<const PdqDihedralResult> images) const {
+  const int per_image = options_.dihedral ? kNumDihedral : 1;
+  std::vector<PdqHash> queries;
+  queries.reserve(images.size() * per_image);
+  for (const PdqDihedralResult& image : images) {
+    for (int t = 0; t < per_image; ++t) queries.push_back(image.hashes[t]);
+  }
+  std::vector<IndexMatch> hits = index_.Search(queries, options_.radius);
+  // Best (smallest distance) hit per (image, record).
+  std::vector<std::map<uint32_t, PdqMatch>> best(images.size());
   for (const IndexMatch& h : hits) {
-    auto [it, inserted] =
-        best.try_emplace(h.id, PdqMatch{h.id, h.distance, static_cast<Dihedral>(h.query)});
+    const size_t image = h.query / per_image;
+    const auto transform = static_cast<Dihedral>(h.query % per_image);
+    auto [it, inserted] = best[image].try_emplace(h.id, PdqMatch{h.id, h.distance, transform});
     if (!inserted && h.distance < it->second.distance) {
       it->second.distance = h.distance;
-      it->second.transform = static_cast<Dihedral>(h.query);
+      it->second.transform = transform;
     }
   }
-  std::vector<PdqMatch> out;
-  for (auto& [id, m] : best) out.push_back(m);
-  std::sort(out.begin(), out.end(), [](const PdqMatch& a, const PdqMatch& b) {
-    return a.distance != b.distance ? a.distance < b.distance : a.record < b.record;
-  });
+  std::vector<std::vector<PdqMatch>> out(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    for (auto& [id, m] : best[i]) out[i].push_back(m);
+    std::sort(out[i].begin(), out[i].end(), [](const PdqMatch& a, const PdqMatch& b) {
+      return a.distance != b.distance ? a.distance < b.distance : a.record < b.record;
+    });
+  }
   return out;
 }
 

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ class PdqMatcher {
 
   // Matches of one image, by (distance, record).
   std::vector<PdqMatch> Match(const PdqDihedralResult& image) const;
+  // Matches of several images in one pass over the index (much faster per image than one call
+  // each on a large index: see docs/performance.md); result i belongs to images[i].
+  std::vector<std::vector<PdqMatch>> MatchMany(std::span<const PdqDihedralResult> images) const;
 
   // Number of indexed records.
   size_t size() const { return index_.slots(); }

@@ -54,6 +54,19 @@ TEST(PdqMatcher, FindsEditedAndRotatedCopiesAndSkipsLowQualityRecords) {
   MatcherOptions plain;
   plain.dihedral = false;
   EXPECT_TRUE(PdqMatcher::Build(records, plain).Match(rot->pdq).empty());
+  // Matching several images in one pass gives what matching them one by one gives.
+  std::vector<PdqDihedralResult> batch = {blur->pdq, rot->pdq, blur->pdq};
+  std::vector<std::vector<PdqMatch>> many = matcher.MatchMany(batch);
+  ASSERT_EQ(many.size(), 3u);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::vector<PdqMatch> one = matcher.Match(batch[i]);
+    ASSERT_EQ(many[i].size(), one.size());
+    for (size_t k = 0; k < one.size(); ++k) {
+      EXPECT_EQ(many[i][k].record, one[k].record);
+      EXPECT_EQ(many[i][k].distance, one[k].distance);
+      EXPECT_EQ(many[i][k].transform, one[k].transform);
+    }
+  }
   // The unknown-quality record is indexed.
   StatusOr<ImageHashResult> q1050 = HashImageFile(Data("reg-test-input/labelme-subset/q1050.jpg"), dih);
   ASSERT_TRUE(q1050.ok());

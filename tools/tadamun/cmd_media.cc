@@ -298,7 +298,7 @@ int RunMatch(const Invocation& inv) {
     std::fprintf(stderr, "tadamun: the node holds no PDQ indicators; nothing can match\n");
   }
   uint64_t matched_images = 0, low_quality = 0;
-  const int failed = HashPaths(inv, options->dihedral, [&](const media::FileHash& f) {
+  auto print = [&](const media::FileHash& f, const std::vector<media::PdqMatch>& matches) {
     const media::ImageHashResult& r = f.result;
     const std::string hex = media::FormatHex(r.hash());
     if (r.low_quality()) {
@@ -317,16 +317,17 @@ int RunMatch(const Invocation& inv) {
       }
       return;
     }
-    std::vector<media::PdqMatch> matches = matcher->Match(r.pdq);
     if (!matches.empty()) ++matched_images;
     if (format == "text") {
       for (const media::PdqMatch& m : matches) {
         const media::PdqIndicatorRecord rec = matcher->record(m.record);
+        const std::string transform =
+            m.transform == media::Dihedral::kOriginal
+                ? ""
+                : "\t(" + std::string(media::DihedralName(m.transform)) + ")";
         std::printf("%s\tdistance %d\t%s\t%s%s\n", f.path.c_str(), m.distance,
                     rec.indicator_id.c_str(), rec.name.empty() ? "(no name)" : rec.name.c_str(),
-                    m.transform == media::Dihedral::kOriginal
-                        ? ""
-                        : ("\t(" + std::string(media::DihedralName(m.transform)) + ")").c_str());
+                    transform.c_str());
       }
     } else {
       json::Value o = json::Value::Object();
@@ -348,7 +349,27 @@ int RunMatch(const Invocation& inv) {
       o.Set("matches", std::move(list));
       std::printf("%s\n", json::ToJson(o).c_str());
     }
+  };
+  // Images are matched in groups (one pass over the index per group, 8 hashes per image).
+  constexpr size_t kGroup = 32;
+  std::vector<media::FileHash> pending;
+  auto flush = [&] {
+    std::vector<media::PdqDihedralResult> images;
+    for (const media::FileHash& f : pending) {
+      if (!f.result.low_quality()) images.push_back(f.result.pdq);
+    }
+    std::vector<std::vector<media::PdqMatch>> matches = matcher->MatchMany(images);
+    size_t next = 0;
+    for (const media::FileHash& f : pending) {
+      print(f, f.result.low_quality() ? std::vector<media::PdqMatch>{} : matches[next++]);
+    }
+    pending.clear();
+  };
+  const int failed = HashPaths(inv, options->dihedral, [&](const media::FileHash& f) {
+    pending.push_back(f);
+    if (pending.size() == kGroup) flush();
   });
+  flush();
   std::fflush(stdout);
   if (failed < 0) return 2;
   std::fprintf(stderr, "%s images matched, %s low quality (not matched), %d failed; %s PDQ indicators\n",
