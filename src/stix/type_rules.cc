@@ -179,6 +179,15 @@ void MarkingDefinitionRule(RuleContext& ctx) {
 void ExtensionDefinitionRule(RuleContext& ctx) {
   const json::Value* types = ctx.Get("extension_types");
   if (types == nullptr || !types->is_array()) return;
+  bool toplevel = false;
+  for (const json::Value& t : types->items()) {
+    toplevel |= t.is_string() && t.str() == "toplevel-property-extension";
+  }
+  if (const json::Value* props = ctx.Get("extension_properties"); props != nullptr && !toplevel) {
+    ctx.checker.Error(*props, ctx.root.Child("extension_properties"),
+                      "extension_properties is only allowed when extension_types contains "
+                      "toplevel-property-extension");
+  }
   for (size_t i = 0; i < types->items().size(); ++i) {
     const json::Value& t = types->items()[i];
     if (!t.is_string()) continue;

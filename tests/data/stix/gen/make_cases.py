@@ -279,6 +279,9 @@ case(F, "sighting last_seen before first_seen", sdo("sighting", sighting_of_ref=
 case(F, "sighting summary string", sdo("sighting", sighting_of_ref=IDN, summary="no"), [E("/summary", "true or false")])
 case(F, "language-content contents not a dictionary", sdo("language-content", object_ref=IDN, contents="x"), [E("/contents", "dictionary")])
 case(F, "language-content bad dictionary key", sdo("language-content", object_ref=IDN, contents={"d e": {"name": "x"}}), [E("/contents/d e", "dictionary key")])
+case(F, "extension-definition extension_properties without toplevel-property-extension", sdo("extension-definition", created_by_ref=IDN, name="n",
+     schema="s", version="1", extension_types=["property-extension"], extension_properties=["rank"]),
+     [E("/extension_properties", "only allowed when extension_types contains toplevel-property-extension")])
 case(F, "extension-definition unknown extension type", sdo("extension-definition", created_by_ref=IDN, name="n", schema="s", version="1",
      extension_types=["property-extension", "magic"]), [E("/extension_types/1", "toplevel-property-extension")])
 
