@@ -119,6 +119,7 @@ TEST(GoldenTest, RequiredPropertiesOfEveryType) {
   std::vector<json::Value> rows = ReadJsonl(kData / "required.jsonl");
   std::set<std::string> covered;
   int removals = 0;
+  int mutations = 0;
   for (const json::Value& row : rows) {
     const std::string& type = row.Find("type")->str();
     covered.insert(type);
@@ -152,6 +153,20 @@ TEST(GoldenTest, RequiredPropertiesOfEveryType) {
                                     << Dump(errors);
       }
     }
+    // Every defined property rejects a value of the wrong JSON type, at its pointer.
+    for (const json::Member& m : example.members()) {
+      json::Value wrong = example;
+      wrong.Set(m.key, m.value.is_string() ? json::Value::Int(12345) : json::Value::String("x"));
+      std::vector<Issue> found;
+      std::optional<Object> r = ValidateObject(wrong, "/x", &found);
+      bool at_pointer = false;
+      for (const Issue& e : Only(found, Severity::kError)) {
+        at_pointer |= e.pointer.rfind("/x/" + m.key, 0) == 0;
+      }
+      EXPECT_FALSE(r.has_value()) << type << " with a wrong type for " << m.key;
+      EXPECT_TRUE(at_pointer) << type << " with a wrong type for " << m.key << ":\n" << Dump(found);
+      ++mutations;
+    }
     for (const std::string& r : required) {
       EXPECT_NE(example.Find(r), nullptr) << type << " example lacks required " << r;
     }
@@ -161,7 +176,8 @@ TEST(GoldenTest, RequiredPropertiesOfEveryType) {
   for (const internal::TypeSpec& t : internal::AllTypes()) known.insert(std::string(t.type));
   EXPECT_EQ(covered, known);
   EXPECT_EQ(known.size(), 19u + 2u + 3u + 18u);
-  std::printf("[ golden   ] %zu types, %d property removals\n", rows.size(), removals);
+  std::printf("[ golden   ] %zu types, %d property removals, %d wrong-type mutations\n",
+              rows.size(), removals, mutations);
 }
 
 struct ReadResult {
