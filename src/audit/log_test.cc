@@ -1,6 +1,8 @@
 #include "audit/log.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,6 +10,7 @@
 #include <random>
 
 #include "audit/tiles.h"
+#include "audit/verify.h"
 #include "base/env.h"
 
 namespace tadamun::audit {
@@ -306,6 +309,55 @@ TEST_F(LogTest, StoresVerifiedCosignatures) {
   log = OpenLog();
   ASSERT_NE(log, nullptr);
   EXPECT_EQ(log->Latest().note.signatures.size(), 2u);
+}
+
+// A writer killed (SIGKILL) at a random moment, again and again: every checkpoint it reported
+// as signed is still there, the log reopens, verifies completely and keeps growing.
+TEST_F(LogTest, SurvivesKillDuringAppends) {
+  std::mt19937_64 rng(1234);
+  uint64_t reported = 0;
+  for (int round = 0; round < 4; ++round) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::close(fds[0]);
+      auto log = Log::Open(dir_, Key());
+      if (!log.ok()) ::_exit(3);
+      std::mt19937_64 child_rng(static_cast<uint64_t>(::getpid()));
+      for (;;) {
+        std::vector<std::string> batch;
+        uint64_t base = (*log)->size();
+        for (uint64_t i = 0, n = 1 + child_rng() % 600; i < n; ++i) batch.push_back(EntryBytes(base + i));
+        auto r = (*log)->Append(batch);
+        if (!r.ok()) ::_exit(4);
+        uint64_t size = r->checkpoint.checkpoint.size;
+        if (::write(fds[1], &size, sizeof size) != sizeof size) ::_exit(5);
+      }
+    }
+    ::close(fds[1]);
+    ::usleep(static_cast<useconds_t>(100000 + rng() % 400000));
+    ::kill(child, SIGKILL);
+    uint64_t size = 0;
+    while (::read(fds[0], &size, sizeof size) == sizeof size) reported = std::max(reported, size);
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited by itself with " << WEXITSTATUS(status);
+    auto log = Log::Open(dir_, Key());
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_GE((*log)->size(), reported);
+    ASSERT_GT((*log)->size(), 0u);
+    for (uint64_t i : {uint64_t{0}, (*log)->size() / 2, (*log)->size() - 1}) {
+      EXPECT_EQ(*(*log)->ReadEntry(i), EntryBytes(i));
+    }
+    log->reset();
+    auto report = VerifyLogFolder(dir_, Key().verifier());
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->ok()) << report->problem;
+  }
+  EXPECT_GT(reported, 0u);
 }
 
 TEST(PostOrderTest, PositionsMatchAppendOrder) {
