@@ -100,9 +100,15 @@ void CheckExtensions(Checker& c, std::string_view type, const json::Value& exten
   }
 }
 
+// Member comparisons allowed for resolving one object's selectors: selectors × members is
+// quadratic in the input, so hostile objects are cut off (legitimate ones use a tiny part).
+constexpr uint64_t kSelectorWorkLimit = 4'000'000;
+
 // Follows a granular-marking selector (STIX 2.1 §7.2.3.1: property names and "[index]" list
-// positions joined by dots) through `object`; nullptr when it leads nowhere.
-const json::Value* ResolveSelector(const json::Value& object, std::string_view selector) {
+// positions joined by dots) through `object`; nullptr when it leads nowhere. Adds the member
+// comparisons made to *work.
+const json::Value* ResolveSelector(const json::Value& object, std::string_view selector,
+                                   uint64_t* work) {
   const json::Value* at = &object;
   if (selector.empty()) return nullptr;
   for (int steps = 0; steps < 64; ++steps) {
@@ -118,6 +124,7 @@ const json::Value* ResolveSelector(const json::Value& object, std::string_view s
       if (index >= at->items().size()) return nullptr;
       at = &at->items()[index];
     } else {
+      if (at->is_object()) *work += at->members().size();
       at = at->is_object() && !token.empty() ? at->Find(token) : nullptr;
       if (at == nullptr) return nullptr;
     }
@@ -132,6 +139,7 @@ void CheckSelectors(Checker& c, const json::Value& object, const Path& root) {
   const json::Value* markings = object.Find("granular_markings");
   if (markings == nullptr || !markings->is_array()) return;
   Path gm = root.Child("granular_markings");
+  uint64_t work = 0;
   for (size_t i = 0; i < markings->items().size(); ++i) {
     const json::Value& m = markings->items()[i];
     const json::Value* selectors = m.is_object() ? m.Find("selectors") : nullptr;
@@ -140,7 +148,14 @@ void CheckSelectors(Checker& c, const json::Value& object, const Path& root) {
     Path sp = item.Child("selectors");
     for (size_t j = 0; j < selectors->items().size(); ++j) {
       const json::Value& s = selectors->items()[j];
-      if (!s.is_string() || ResolveSelector(object, s.str()) != nullptr) continue;
+      if (work > kSelectorWorkLimit) {
+        c.Error(s, sp.Item(j),
+                "too many granular-marking selectors to check against this object (work limit " +
+                    std::to_string(kSelectorWorkLimit) + " member comparisons); expected fewer "
+                    "selectors or a smaller object");
+        return;
+      }
+      if (!s.is_string() || ResolveSelector(object, s.str(), &work) != nullptr) continue;
       c.Error(s, sp.Item(j),
               "selector " + Describe(s) +
                   " does not refer to a property or list item of this object (expected a path "

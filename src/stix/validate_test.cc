@@ -102,3 +102,37 @@ TEST(ValidateTest, IssueToString) {
 
 }  // namespace
 }  // namespace tadamun::stix
+
+namespace tadamun::stix {
+namespace {
+
+TEST(ValidateTest, SelectorWorkIsBounded) {
+  // 3,000 members × 3,000 selectors would be 9 million member comparisons: cut off with an error.
+  json::Value v = J(R"({"type":"identity","spec_version":"2.1","id":"identity--311b2d2d-f010-4473-83ec-1edf84858f4c","created":"2015-12-21T19:59:11Z","modified":"2015-12-21T19:59:11Z","name":"n"})");
+  json::Value selectors = json::Value::Array();
+  for (int i = 0; i < 3000; ++i) {
+    v.Set("x_p" + std::to_string(i), json::Value::Int(i));
+    selectors.Append(json::Value::String("x_p2999"));
+  }
+  json::Value marking = json::Value::Object();
+  marking.Set("lang", json::Value::String("en"));
+  marking.Set("selectors", std::move(selectors));
+  json::Value markings = json::Value::Array();
+  markings.Append(std::move(marking));
+  v.Set("granular_markings", std::move(markings));
+  ValidationOptions quiet;
+  quiet.warn_custom = false;
+  std::vector<Issue> issues;
+  EXPECT_FALSE(ValidateObject(v, "", &issues, quiet).has_value());
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_NE(issues[0].message.find("work limit"), std::string::npos);
+  EXPECT_EQ(issues[0].pointer.rfind("/granular_markings/0/selectors/", 0), 0u);
+  // The same selectors over a small object are fine.
+  json::Value small = J(R"({"type":"identity","spec_version":"2.1","id":"identity--311b2d2d-f010-4473-83ec-1edf84858f4c","created":"2015-12-21T19:59:11Z","modified":"2015-12-21T19:59:11Z","name":"n","granular_markings":[{"lang":"en","selectors":["name","name","name"]}]})");
+  issues.clear();
+  EXPECT_TRUE(ValidateObject(small, "", &issues).has_value());
+  EXPECT_TRUE(issues.empty());
+}
+
+}  // namespace
+}  // namespace tadamun::stix
