@@ -33,7 +33,14 @@ class Value {
  public:
   enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
 
-  Value() = default;  // null
+  // Special members are defined below, once Member is a complete type.
+  Value();  // null
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
   static Value Bool(bool b);
   static Value Int(int64_t n);
   // Precondition: `text` is a valid JSON number.
@@ -91,6 +98,13 @@ struct Member {
   Value value;
   uint64_t key_offset = 0;  // offset of the key's opening quote
 };
+
+inline Value::Value() = default;
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+inline Value::~Value() = default;
 
 struct ParseOptions {
   // Deepest nesting of arrays and objects accepted (the root is depth 1).

@@ -67,6 +67,10 @@ void Statement::Bind(int index, std::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
+void Statement::BindUnowned(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
 void Statement::Bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
 
 void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }

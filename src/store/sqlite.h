@@ -53,6 +53,8 @@ class Statement {
   void Bind(int index, std::string_view text);
   void Bind(int index, int64_t value);
   void BindNull(int index);
+  // Binds text without copying it: `text` must stay valid until the statement is Reset.
+  void BindUnowned(int index, std::string_view text);
   // Advances: true when a row is available; false when done or on error (see status()).
   bool Step();
   // Runs a statement that returns no rows (Step until done), then Reset.

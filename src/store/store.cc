@@ -243,7 +243,7 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   insert.Bind(8, date_added_);
   insert.Bind(9, source_id_);
   insert.Bind(10, object.Name());
-  insert.Bind(11, json_text);
+  insert.BindUnowned(11, json_text);  // Run() resets the statement before json_text dies
   TADAMUN_RETURN_IF_ERROR(insert.Run());
   int64_t seq;
   AddOutcome outcome;
