@@ -52,22 +52,31 @@ class Sampler {
   }
 
   // `row` holds `width` pixels of `stride` bytes; the first `channels` bytes of each are used.
+  // (Members are copied to locals: stores through uint8_t* may alias them.)
   void AddRow(const uint8_t* row, int stride) {
     if (y_ >= height_) return;
-    if (channels_ == 3 && gray_) {
-      for (int x = 0; x < width_; ++x) {
+    const int width = width_, channels = channels_, out_cols = out_cols_;
+    if (channels == 3 && gray_) {
+      bool gray = true;
+      for (int x = 0; x < width && gray; ++x) {
         const uint8_t* p = row + static_cast<size_t>(x) * stride;
-        if (p[0] != p[1] || p[0] != p[2]) {
-          gray_ = false;
-          break;
-        }
+        gray = p[0] == p[1] && p[0] == p[2];
       }
+      gray_ = gray;
     }
+    const int* col_map = col_map_.data();
     while (next_out_row_ < out_rows_ && row_map_[next_out_row_] == y_) {
-      uint8_t* out = &sample_[static_cast<size_t>(next_out_row_) * out_cols_ * channels_];
-      for (int x = 0; x < out_cols_; ++x) {
-        const uint8_t* p = row + static_cast<size_t>(col_map_[x]) * stride;
-        for (int c = 0; c < channels_; ++c) *out++ = p[c];
+      uint8_t* out = &sample_[static_cast<size_t>(next_out_row_) * out_cols * channels];
+      if (channels == 3) {
+        for (int x = 0; x < out_cols; ++x) {
+          const uint8_t* p = row + static_cast<size_t>(col_map[x]) * stride;
+          const uint8_t r = p[0], g = p[1], b = p[2];
+          out[3 * x] = r;
+          out[3 * x + 1] = g;
+          out[3 * x + 2] = b;
+        }
+      } else {
+        for (int x = 0; x < out_cols; ++x) out[x] = row[static_cast<size_t>(col_map[x]) * stride];
       }
       ++next_out_row_;
     }
