@@ -327,9 +327,9 @@ double HammingIndex::BytesPerCode() const {
   return bytes / static_cast<double>(n);
 }
 
-const char* HammingIndex::KernelName(bool allow_simd) {
+const char* HammingIndex::KernelName(const SearchOptions& options) {
   const char* name = nullptr;
-  PickKernel(allow_simd, &name);
+  PickKernel(options.allow_simd, &name);
   return name;
 }
 

@@ -88,8 +88,9 @@ class HammingIndex {
   // Writes the index atomically (temporary file, fsync, rename).
   Status Save(const std::string& path) const;
 
-  // Name of the scan kernel this CPU uses ("avx512-vpopcntdq", "popcnt" or "generic").
-  static const char* KernelName(bool allow_simd = true);
+  // Name of the scan kernel Search uses on this CPU with these options ("avx512-vpopcntdq",
+  // "popcnt" or "generic").
+  static const char* KernelName(const SearchOptions& options = {});
 
  private:
   struct Impl;
