@@ -38,7 +38,9 @@ struct EvalOptions {
   // Work units (candidate observations tried + property values tested) before giving up.
   uint64_t max_work = 20'000'000;
   // Most observations one match may need (the pattern's minimum binding size, e.g. 10 for
-  // REPEATS 10 TIMES); bounds the search depth.
+  // REPEATS 10 TIMES); bounds the search depth. The search recurses once per bound
+  // observation: at this default it needs under 512 KiB of stack (release build; ~4x under
+  // ASan), so evaluate on threads with at least 1 MiB of stack (Linux default: 8 MiB).
   uint32_t max_binding_size = 512;
   // Most observations after number_observed expansion. Each observed-data contributes at most
   // as many observations as one match can bind, so huge number_observed values stay cheap.

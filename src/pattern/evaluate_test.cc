@@ -163,6 +163,25 @@ TEST(ObservationTest, BundleRefsResolveWithinTheBundle) {
   EXPECT_TRUE(r->matched);
 }
 
+// The search recurses once per bound observation: the largest patterns the limits allow must
+// not exhaust the stack (this also runs under ASan, whose frames are larger).
+TEST(EvaluateTest, DeepestSearchesFitTheStack) {
+  json::Value doc = Bundles({{"2020-01-01T00:00:00Z", 1000, 1}});
+  auto obs = ObservationsFromJson(doc);
+  std::string chain = "[x:a = 1]";
+  for (int i = 1; i < 500; ++i) chain += (i % 2 ? " AND [x:a = 1]" : " FOLLOWEDBY [x:a = 1]");
+  auto p = ParseAndCheck(chain);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto r = Evaluate(*p, *obs);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->matched);
+  EXPECT_EQ(r->binding.size(), 500u);
+  r = Evaluate(*ParseAndCheck("[x:a = 1] REPEATS 512 TIMES WITHIN 1 SECONDS"), *obs);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->matched);
+  EXPECT_EQ(r->binding.size(), 512u);
+}
+
 TEST(EvaluateTest, InvalidPatternIsRefused) {
   Pattern p = *Parse("[a:b = 1] WITHIN 0 SECONDS");
   EXPECT_EQ(Evaluate(p, {}).status().code(), StatusCode::kInvalidArgument);
