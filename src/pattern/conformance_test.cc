@@ -4,7 +4,6 @@
 // pins our own documented outcome instead.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -136,28 +135,34 @@ TEST(ConformanceTest, ValidatorCasesStix21) {
   EXPECT_EQ(total, 87);
 }
 
-// STIX 2.0 cases, informative: 2.0 differs from 2.1 (case-insensitive keywords, START/STOP
-// with string literals, observed-data with embedded objects), so only the figure is pinned.
+// STIX 2.0 cases, informative: 2.0 is not a goal. Every disagreement must be one of the
+// known differences between 2.0 and 2.1 (or our documented decision), never a wrong answer.
 TEST(ConformanceTest, MatcherCasesStix20Informative) {
-  int total = 0, agree = 0;
+  int total = 0, agree = 0, start_strings = 0, duplicate = 0, not_observed_data = 0;
   for (const json::Value& c : ReadCases("matcher-cases.jsonl")) {
     if (Str(c, "stix_version") != "2.0") continue;
     ++total;
     Outcome got = RunCase(c);
     std::string want = Expected(c);
-    agree += got.kind == want || (want == "error" && got.kind == "invalid");
-  }
-  if (std::getenv("PATTERN_SHOW_20")) {
-    for (const json::Value& c : ReadCases("matcher-cases.jsonl")) {
-      if (Str(c, "stix_version") != "2.0") continue;
-      Outcome got = RunCase(c);
-      std::string want = Expected(c);
-      if (!(got.kind == want || (want == "error" && got.kind == "invalid"))) std::cout << Str(c, "id") << " " << Str(c, "pattern") << " want " << want << " got " << got.kind << " " << got.message << "\n";
+    if (got.kind == want || (want == "error" && got.kind == "invalid")) {
+      ++agree;
+    } else if (got.kind == "invalid" && Str(c, "pattern").find("START '") != std::string::npos) {
+      ++start_strings;  // 2.0 grammar: START/STOP take string literals, 2.1 timestamp literals
+    } else if (got.kind == "invalid" && got.message.find("duplicate") != std::string::npos) {
+      ++duplicate;  // our documented decision (m0660/m0664 in 2.1)
+    } else if (got.kind == "error" &&
+               got.message.find("expected a STIX bundle or an observed-data") != std::string::npos) {
+      ++not_observed_data;  // old tests passing "cybox-container" objects
+    } else {
+      ADD_FAILURE() << Str(c, "id") << " " << Str(c, "pattern") << ": want " << want << ", got "
+                    << got.kind << " " << got.message;
     }
   }
-  std::cout << "matcher 2.0 (informative): " << agree << " of " << total << " agree\n";
+  std::cout << "matcher 2.0 (informative): " << agree << " of " << total << " agree; "
+            << start_strings << " START with strings (2.0 grammar), " << duplicate
+            << " duplicate qualifiers (decision), " << not_observed_data
+            << " inputs that are not observed-data\n";
   EXPECT_EQ(total, 431);
-  EXPECT_GE(agree, 0);
 }
 
 }  // namespace
