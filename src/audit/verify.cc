@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "audit/checkpoint.h"
+#include "audit/durable_files.h"
 #include "audit/merkle.h"
 #include "audit/tiles.h"
 #include "base/env.h"
@@ -12,12 +13,6 @@ namespace tadamun::audit {
 namespace {
 
 constexpr size_t kMaxNote = 64 << 10;
-
-uint32_t ReadBe32(const char* p) {
-  return (uint32_t{static_cast<unsigned char>(p[0])} << 24) |
-         (uint32_t{static_cast<unsigned char>(p[1])} << 16) |
-         (uint32_t{static_cast<unsigned char>(p[2])} << 8) | uint32_t{static_cast<unsigned char>(p[3])};
-}
 
 class Walker {
  public:
