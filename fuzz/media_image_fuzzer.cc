@@ -10,7 +10,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tadamun::media::HashOptions options;
   options.decode.max_pixels = 4'000'000;
-  options.decode.max_interlaced_bytes = 16u << 20;
+  options.decode.max_buffered_bytes = 16u << 20;
   options.decode.max_jpeg_scans = 64;
   options.dihedral = true;
   auto result = tadamun::media::HashImageBytes(

@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev
   # libraries (each wrapped in one module; see docs/architecture.md)
   libsimdjson-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev libre2-dev libutf8proc-dev libicu-dev
-  libjpeg62-turbo-dev libpng-dev libcpp-httplib-dev libvectorscan-dev
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libcpp-httplib-dev libvectorscan-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev ripgrep wrk python3-faiss
 )

@@ -11,6 +11,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 #include <png.h>
+#include <webp/decode.h>
 
 namespace tadamun::media {
 
@@ -330,9 +331,9 @@ bool DecodePngInto(const DecodeOptions& options, PngState* s) {
     }
   } else {
     const uint64_t total = static_cast<uint64_t>(row_bytes) * height;
-    if (total > options.max_interlaced_bytes) {
+    if (total > options.max_buffered_bytes) {
       SetError(&s->status, StatusCode::kResourceExhausted, "interlaced PNG needs ", total,
-               " bytes to decode, over the limit (DecodeOptions::max_interlaced_bytes)");
+               " bytes to decode, over the limit (DecodeOptions::max_buffered_bytes)");
       return false;
     }
     s->image.resize(total);
@@ -367,6 +368,37 @@ StatusOr<LumaImage> DecodePng(std::string_view bytes, const DecodeOptions& optio
   return s->sampler.Finish(ImageFormat::kPng);
 }
 
+// ---------------------------------------------------------------- WebP
+
+StatusOr<LumaImage> DecodeWebp(std::string_view bytes, const DecodeOptions& options) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  WebPBitstreamFeatures features;
+  const VP8StatusCode code = WebPGetFeatures(data, bytes.size(), &features);
+  if (code != VP8_STATUS_OK) {
+    return Status::DataLoss("corrupt or truncated WebP header (libwebp status " +
+                            std::to_string(static_cast<int>(code)) + ")");
+  }
+  if (features.has_animation) {
+    return Status::InvalidArgument("animated WebP is not supported (expected a still image)");
+  }
+  Sampler sampler;
+  TADAMUN_RETURN_IF_ERROR(sampler.Start(features.width, features.height, 3, options));
+  const uint64_t stride = static_cast<uint64_t>(features.width) * 3;
+  const uint64_t total = stride * static_cast<uint64_t>(features.height);
+  if (total > options.max_buffered_bytes) {
+    return Status::ResourceExhausted("WebP needs " + std::to_string(total) +
+                                     " bytes to decode, over the limit of " +
+                                     std::to_string(options.max_buffered_bytes));
+  }
+  std::vector<uint8_t> rgb(total);
+  if (WebPDecodeRGBInto(data, bytes.size(), rgb.data(), rgb.size(), static_cast<int>(stride)) ==
+      nullptr) {
+    return Status::DataLoss("corrupt or truncated WebP data");
+  }
+  for (int y = 0; y < features.height; ++y) sampler.AddRow(&rgb[y * stride], 3);
+  return sampler.Finish(ImageFormat::kWebp);
+}
+
 }  // namespace
 
 std::string_view ImageFormatName(ImageFormat format) {
@@ -396,18 +428,21 @@ ImageFormat SniffFormat(std::string_view b) {
 }
 
 StatusOr<LumaImage> DecodeToLuma(std::string_view bytes, const DecodeOptions& options) {
-  if (bytes.empty()) return Status::InvalidArgument("empty file (0 bytes); expected JPEG or PNG");
+  if (bytes.empty()) {
+    return Status::InvalidArgument("empty file (0 bytes); expected JPEG, PNG or WebP");
+  }
   const ImageFormat format = SniffFormat(bytes);
   switch (format) {
     case ImageFormat::kJpeg: return DecodeJpeg(bytes, options);
     case ImageFormat::kPng: return DecodePng(bytes, options);
+    case ImageFormat::kWebp: return DecodeWebp(bytes, options);
     case ImageFormat::kUnknown:
       return Status::InvalidArgument(
-          "not a recognised image (no JPEG or PNG signature in the first bytes); supported "
-          "formats: JPEG, PNG");
+          "not a recognised image (no JPEG, PNG or WebP signature in the first bytes); "
+          "supported formats: JPEG, PNG, WebP");
     default:
       return Status::InvalidArgument(std::string(ImageFormatName(format)) +
-                                     " images are not supported; supported formats: JPEG, PNG");
+                                     " images are not supported; supported formats: JPEG, PNG, WebP");
   }
 }
 

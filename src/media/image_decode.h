@@ -1,5 +1,5 @@
-// Image decoding for PDQ: JPEG (libjpeg-turbo, accurate integer IDCT) and PNG (libpng) bytes
-// to the float luma image the reference `pdq-photo-hasher` hashes.
+// Image decoding for PDQ: JPEG (libjpeg-turbo, accurate integer IDCT), PNG (libpng) and WebP
+// (libwebp) bytes to the float luma image the reference `pdq-photo-hasher` hashes.
 //
 // The reference reads images through ImageMagick and CImg; this decoder reproduces what
 // reaches its hash core:
@@ -7,13 +7,15 @@
 //     to RGB as ImageMagick does (R = C*K/255 on Adobe-inverted samples, rounded).
 //   * PNG: palette and low-bit grey expanded to 8 bits, 16-bit samples reduced to their high
 //     byte, alpha dropped without compositing.
+//   * WebP: libwebp's default decoding (fancy upsampling) to RGB, alpha dropped.
 //   * An image of at most 512 px on both sides is kept as is; a larger one is pre-shrunk to
 //     exactly 512x512 by nearest neighbour (source index floor(x*W/512), aspect not kept).
 //   * Luma: grey images (one channel, or RGB with R = G = B in every pixel of the full image,
 //     which ImageMagick writes as PGM) use the grey value; others 0.299R + 0.587G + 0.114B in
 //     float, in that order.
 // Decoding streams rows: memory is one source row plus the 512x512 sample, except for
-// interlaced PNGs, which need the whole image (bounded by DecodeOptions::max_interlaced_bytes).
+// interlaced PNGs and WebP, which need the whole image (bounded by
+// DecodeOptions::max_buffered_bytes).
 //
 // Input is hostile: unknown formats, empty, truncated or corrupt data, and images over
 // `max_pixels` are errors (InvalidArgument, DataLoss, ResourceExhausted) whose message says
@@ -37,8 +39,9 @@ namespace tadamun::media {
 struct DecodeOptions {
   // Largest width * height accepted (decompression bombs); default 100 megapixels.
   uint64_t max_pixels = 100'000'000;
-  // Largest decoded buffer an interlaced PNG may need (it cannot be streamed); default 512 MiB.
-  uint64_t max_interlaced_bytes = uint64_t{512} << 20;
+  // Largest decoded buffer an image that cannot be streamed (interlaced PNG, WebP) may need;
+  // default 512 MiB.
+  uint64_t max_buffered_bytes = uint64_t{512} << 20;
   // Most JPEG scans accepted (progressive-scan bombs); default 1000.
   int max_jpeg_scans = 1000;
 };

@@ -12,6 +12,7 @@
 
 #include <jpeglib.h>
 #include <png.h>
+#include <webp/encode.h>
 #include <zlib.h>
 
 #include "media/hasher.h"
@@ -92,7 +93,7 @@ TEST(DecodeBadInput, UnsupportedFormatsSayWhatTheyAre) {
     std::string mentions;
   } cases[] = {
       {"GIF89a\x01\x00\x01\x00", "GIF"},
-      {std::string("RIFF\x10\x00\x00\x00WEBPVP8 ", 16), "WebP"},
+      {"BM\x36\x00\x00\x00", "BMP"},
       {std::string("II*\0\x08\0\0\0", 8), "TIFF"},
       {"hello, this is not an image", "not a recognised image"},
   };
@@ -113,6 +114,14 @@ TEST(DecodeBadInput, TruncatedJpeg) {
     EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
     EXPECT_NE(r.status().message().find("JPEG"), std::string::npos);
   }
+}
+
+TEST(DecodeBadInput, CorruptWebp) {
+  StatusOr<LumaImage> r =
+      DecodeToLuma(std::string("RIFF\x10\x00\x00\x00WEBPVP8 \x00\x00", 18), DecodeOptions{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("WebP"), std::string::npos) << r.status().message();
 }
 
 TEST(DecodeBadInput, CorruptAndTruncatedPng) {
@@ -203,6 +212,34 @@ TEST(Decode, AlphaIsDroppedWithoutCompositing) {
   EXPECT_EQ(a->luma, b->luma);
   EXPECT_EQ(a->rows, h);
   EXPECT_EQ(a->cols, w);
+}
+
+TEST(Decode, LosslessWebpRoundTripsAndDropsAlpha) {
+  const int w = 29, h = 17;
+  std::vector<uint8_t> rgb = Pattern(w, h, 3, 12), rgba(static_cast<size_t>(w) * h * 4);
+  for (int i = 0; i < w * h; ++i) {
+    for (int c = 0; c < 3; ++c) rgba[i * 4 + c] = rgb[i * 3 + c];
+    rgba[i * 4 + 3] = static_cast<uint8_t>(255 - i % 200);
+  }
+  uint8_t* out = nullptr;
+  // WebP lossless keeps RGB under transparent pixels only when asked to (exact mode), so the
+  // alpha values above stay > 0.
+  const size_t n = WebPEncodeLosslessRGBA(rgba.data(), w, h, w * 4, &out);
+  ASSERT_GT(n, 0u);
+  const std::string webp(reinterpret_cast<char*>(out), n);
+  WebPFree(out);
+  StatusOr<LumaImage> a = DecodeToLuma(webp, DecodeOptions{});
+  StatusOr<LumaImage> b = DecodeToLuma(EncodePng(rgb, w, h, 3), DecodeOptions{});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->format, ImageFormat::kWebp);
+  EXPECT_EQ(a->luma, b->luma);
+  // Over the pixel limit: refused from the header.
+  DecodeOptions tiny;
+  tiny.max_pixels = 100;
+  EXPECT_EQ(DecodeToLuma(webp, tiny).status().code(), StatusCode::kResourceExhausted);
+  // Truncated.
+  EXPECT_FALSE(DecodeToLuma(std::string_view(webp).substr(0, webp.size() / 2), DecodeOptions{}).ok());
 }
 
 TEST(Decode, GreyRgbUsesTheGreyValueAndColourUsesTheLumaFormula) {

@@ -1,7 +1,7 @@
 // PDQ against the reference `pdq-photo-hasher` output (tests/data/pdq/expected-pdq*.csv; see
-// tests/data/pdq/README.md). Every JPEG/PNG row whose image is present must match bit for
-// bit. The copied subset always runs; with /work/shared/data/pdq (or $TADAMUN_PDQ_DATA) the
-// full set of 44 images runs too.
+// tests/data/pdq/README.md). Every row whose image is present must match bit for bit. The
+// copied subset always runs; with /work/shared/data/pdq (or $TADAMUN_PDQ_DATA) the full set of
+// 44 images (JPEG, PNG, WebP) runs too.
 #include "media/pdq.h"
 
 #include <gtest/gtest.h>
@@ -39,11 +39,11 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
   return rows;
 }
 
-bool IsJpegOrPng(const std::string& file) {
+bool IsSupported(const std::string& file) {
   auto ends = [&](const std::string& s) {
     return file.size() >= s.size() && file.compare(file.size() - s.size(), s.size(), s) == 0;
   };
-  return ends(".jpg") || ends(".jpeg") || ends(".png");
+  return ends(".jpg") || ends(".jpeg") || ends(".png") || ends(".webp");
 }
 
 std::string LocalData() { return std::string(TADAMUN_TEST_DATA_DIR) + "/pdq"; }
@@ -58,7 +58,7 @@ std::string FullData() {
 std::pair<int, int> CheckPlain(const std::string& dir) {
   int checked = 0, matched = 0;
   for (const auto& row : ReadCsv(dir + "/expected-pdq.csv")) {
-    if (row.size() != 3 || !IsJpegOrPng(row[0])) continue;
+    if (row.size() != 3 || !IsSupported(row[0])) continue;
     const std::string path = dir + "/" + row[0];
     if (!std::filesystem::exists(path)) continue;
     ++checked;
@@ -81,7 +81,7 @@ std::pair<int, int> CheckDihedral(const std::string& dir) {
   HashOptions options;
   options.dihedral = true;
   for (const auto& row : ReadCsv(dir + "/expected-pdq-dih.csv")) {
-    if (row.size() != 10 || !IsJpegOrPng(row[0])) continue;
+    if (row.size() != 10 || !IsSupported(row[0])) continue;
     const std::string path = dir + "/" + row[0];
     if (!std::filesystem::exists(path)) continue;
     ++checked;
@@ -121,12 +121,12 @@ TEST(PdqGolden, FullSharedSetMatchesReference) {
     GTEST_SKIP() << "full PDQ data set not present at " << FullData();
   }
   auto [checked, matched] = CheckPlain(FullData());
-  std::printf("expected-pdq.csv (full): %d of %d JPEG/PNG rows match\n", matched, checked);
-  EXPECT_EQ(checked, 39);
+  std::printf("expected-pdq.csv (full): %d of %d rows match\n", matched, checked);
+  EXPECT_EQ(checked, 44);
   EXPECT_EQ(matched, checked);
   auto [dchecked, dmatched] = CheckDihedral(FullData());
-  std::printf("expected-pdq-dih.csv (full): %d of %d JPEG/PNG rows match\n", dmatched, dchecked);
-  EXPECT_EQ(dchecked, 39);
+  std::printf("expected-pdq-dih.csv (full): %d of %d rows match\n", dmatched, dchecked);
+  EXPECT_EQ(dchecked, 44);
   EXPECT_EQ(dmatched, dchecked);
 }
 

@@ -384,7 +384,7 @@ const Registration kHash({
     .name = "media hash",
     .args = "PATH...",
     .summary = "PDQ-hash images (files or folders, recursively)",
-    .help = "Hashes JPEG and PNG images exactly as Meta's pdq-photo-hasher does and prints one\n"
+    .help = "Hashes JPEG, PNG and WebP images exactly as Meta's pdq-photo-hasher does; prints one\n"
             "line per image: file,hash,quality (csv) or a JSON object (jsonl); --format stix\n"
             "prints a STIX bundle with one PDQ indicator per image instead. Quality below 50\n"
             "means the image is too flat to match on. A file that cannot be hashed (not an\n"
