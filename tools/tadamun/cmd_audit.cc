@@ -4,6 +4,7 @@
 
 #include "audit/entry.h"
 #include "audit/log.h"
+#include "audit/node_audit.h"
 #include "audit/tlog_proof.h"
 #include "audit/verify.h"
 #include "base/encoding.h"
@@ -24,14 +25,7 @@ StatusOr<uint64_t> NumberFlag(const Invocation& inv, const std::string& name) {
 
 // Opens the log read-only with the node's public key; prints why on failure.
 std::unique_ptr<audit::Log> OpenAudit(const Invocation& inv) {
-  auto key = crypto::LoadNodeVerifier(Env::Default(), KeysDir(inv));
-  if (!key.ok()) {
-    Fail(key.status().code() == StatusCode::kNotFound
-             ? "no node key in " + KeysDir(inv) + "; run 'tadamun init' first"
-             : key.status().message());
-    return nullptr;
-  }
-  auto log = audit::Log::OpenReader(AuditDir(inv), *key);
+  auto log = audit::OpenNodeAuditReader(Env::Default(), inv.node_dir);
   if (!log.ok()) {
     Fail(log.status());
     return nullptr;
@@ -214,9 +208,7 @@ int RunAddCosignatures(const Invocation& inv) {
   if (!text.ok()) return Fail(text.status());
   auto witnesses = Keys(inv.Values("witness"), false);
   if (!witnesses.ok()) return UsageError(inv, witnesses.status().message());
-  auto key = crypto::LoadNodeKey(Env::Default(), KeysDir(inv));
-  if (!key.ok()) return Fail(key.status());
-  auto log = audit::Log::Open(AuditDir(inv), std::move(key).value());
+  auto log = audit::OpenNodeAudit(Env::Default(), inv.node_dir);
   if (!log.ok()) return Fail(log.status());
   auto added = (*log)->AddCosignatures(*text, *witnesses);
   if (!added.ok()) return Fail(added.status());

@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include "command.h"
+#include "audit/node_audit.h"
+#include "base/clock.h"
 #include "crypto/node_key.h"
 
 namespace tadamun::cli {
@@ -38,9 +40,10 @@ int RunKeyCreate(const Invocation& inv) {
     if (!node) return 1;
     name = node->config().name;
   }
-  auto key = crypto::CreateNodeKey(Env::Default(), KeysDir(inv), name);
-  if (!key.ok()) return Fail(key.status());
-  std::printf("%s\n", key->verifier().ToString().c_str());
+  // The key, the node's audit log (its size-0 checkpoint) and a `key create` entry.
+  auto log = audit::CreateNodeAudit(Env::Default(), inv.node_dir, name, Clock::System());
+  if (!log.ok()) return Fail(log.status());
+  std::printf("%s\n", (*log)->verifier().ToString().c_str());
   return 0;
 }
 
@@ -58,9 +61,10 @@ const Registration kKeyShow({
 
 const Registration kKeyCreate({
     .name = "key create",
-    .summary = "create the node's Ed25519 key if it has none ('tadamun init' does this)",
-    .help = "Writes keys/node.key (mode 0600) and keys/node.pub. Never overwrites a key. The key\n"
-            "name is the node's name from config.json unless --name is given.",
+    .summary = "create the node's Ed25519 key and audit log if it has none",
+    .help = "Writes keys/node.key (mode 0600) and keys/node.pub, creates the audit log (its\n"
+            "size-0 checkpoint signed) and records the key's creation in it. Never overwrites a\n"
+            "key. The key name is the node's name from config.json unless --name is given.",
     .flags = {{"name", "NAME", "the key name (default: the node's name)"}},
     .run = RunKeyCreate,
 });
