@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,11 +37,13 @@ struct Val {
   bool is_bytes = false;
 };
 
+// Values `path` selects from `root`, left in *cur (`next` is scratch space).
 void Select(const ObjectPath& path, const json::Value& root, const ObjectIndex& index,
-            std::vector<Val>* out) {
-  std::vector<Val> cur;
+            std::vector<Val>* cur_out, std::vector<Val>* next_out) {
+  std::vector<Val>& cur = *cur_out;
+  std::vector<Val>& next = *next_out;
+  cur.clear();
   cur.push_back(Val{&root});
-  std::vector<Val> next;
   auto resolve = [&](const json::Value& id) {
     if (!id.is_string()) return;
     auto it = index.find(id.str());
@@ -99,7 +102,6 @@ void Select(const ObjectPath& path, const json::Value& root, const ObjectIndex& 
     }
     cur.swap(next);
   }
-  for (Val& v : cur) out->push_back(std::move(v));
 }
 
 // Numbers: JSON integers that fit int64 stay exact; everything else is a double.
@@ -315,28 +317,58 @@ StatusOr<std::unique_ptr<CompiledComparisons>> CompiledComparisons::Compile(cons
     out->compiled_.push_back(std::move(k));
   }
   out->leaf_range_.resize(p.leaf_count);
+  out->leaf_types_.resize(p.leaf_count);
   for (const ObservationNode& n : p.observations) {
     if (const auto* s = std::get_if<ObsSimple>(&n)) {
       out->leaf_range_[s->leaf] = {first[s->comparison], s->comparison};
+      auto& types = out->leaf_types_[s->leaf];
+      for (uint32_t i = first[s->comparison]; i <= s->comparison; ++i) {
+        if (const auto* c = std::get_if<Comparison>(&p.comparisons[i])) {
+          if (std::find(types.begin(), types.end(), c->path.object_type) == types.end()) {
+            types.push_back(c->path.object_type);
+          }
+        }
+      }
     }
   }
   return out;
 }
 
-StatusOr<bool> CompiledComparisons::Holds(uint32_t leaf, const Observation& o,
-                                          uint64_t* work) const {
+struct CompiledComparisons::Scratch {
+  std::vector<uint8_t> roots;
+  std::vector<Val> values, next;
+};
+
+void CompiledComparisons::ScratchDeleter::operator()(Scratch* s) const { delete s; }
+
+CompiledComparisons::ScratchPtr CompiledComparisons::NewScratch() const {
+  return ScratchPtr(new Scratch());
+}
+
+StatusOr<bool> CompiledComparisons::Holds(uint32_t leaf, const Observation& o, uint64_t* work,
+                                          Scratch* scratch) const {
   auto [lo, hi] = leaf_range_[leaf];
   size_t n_obj = o.objects.size();
-  // roots[i - lo][j]: comparison node i holds for root SCO j.
-  std::vector<std::vector<uint8_t>> roots(hi - lo + 1, std::vector<uint8_t>(n_obj, 0));
-  std::vector<Val> values;
+  // Cheap rejection: no SCO of a type the `[...]` names.
+  bool any_type = false;
+  for (const json::Value* obj : o.objects) {
+    const json::Value* type = obj->Find("type");
+    if (type == nullptr || !type->is_string()) continue;
+    for (const std::string& t : leaf_types_[leaf]) any_type = any_type || t == type->str();
+    if (any_type) break;
+  }
+  if (!any_type) return false;
+  // roots[(i - lo) * n_obj + j]: comparison node i holds for root SCO j.
+  std::vector<uint8_t>& roots = scratch->roots;
+  roots.assign((hi - lo + 1) * n_obj, 0);
+  std::vector<Val>& values = scratch->values;
   static const ObjectIndex kEmpty;
   const ObjectIndex& index = o.index ? *o.index : kEmpty;
   for (uint32_t i = lo; i <= hi; ++i) {
-    auto& r = roots[i - lo];
+    uint8_t* r = &roots[(i - lo) * n_obj];
     if (const auto* b = std::get_if<BoolExpr>(&pattern_->comparisons[i])) {
-      const auto& l = roots[b->left - lo];
-      const auto& rr = roots[b->right - lo];
+      const uint8_t* l = &roots[(b->left - lo) * n_obj];
+      const uint8_t* rr = &roots[(b->right - lo) * n_obj];
       for (size_t j = 0; j < n_obj; ++j) {
         r[j] = b->op == BoolExpr::Op::kAnd ? (l[j] & rr[j]) : (l[j] | rr[j]);
       }
@@ -349,9 +381,8 @@ StatusOr<bool> CompiledComparisons::Holds(uint32_t leaf, const Observation& o,
       const json::Value& obj = *o.objects[j];
       const json::Value* type = obj.Find("type");
       if (type == nullptr || !type->is_string() || type->str() != c.path.object_type) continue;
-      values.clear();
-      Select(c.path, obj, index, &values);
-      *work += values.size() + 1;
+      Select(c.path, obj, index, &values, &scratch->next);
+      *work += values.size();
       if (c.op == CompareOp::kExists) {
         bool present = false;
         for (const Val& v : values) present = present || v.is_bytes || v.ref_list || !v.json->is_null();
@@ -368,8 +399,8 @@ StatusOr<bool> CompiledComparisons::Holds(uint32_t leaf, const Observation& o,
       }
     }
   }
-  for (uint8_t b : roots[hi - lo]) {
-    if (b) return true;
+  for (size_t j = 0; j < n_obj; ++j) {
+    if (roots[(hi - lo) * n_obj + j]) return true;
   }
   return false;
 }

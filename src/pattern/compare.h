@@ -12,11 +12,13 @@
 // Immutable after Compile(); Holds() is const and thread-safe.
 //
 //   TADAMUN_ASSIGN_OR_RETURN(auto c, CompiledComparisons::Compile(pattern));
-//   TADAMUN_ASSIGN_OR_RETURN(bool holds, c->Holds(0, observation, &work));
+//   auto scratch = c->NewScratch();
+//   TADAMUN_ASSIGN_OR_RETURN(bool holds, c->Holds(0, observation, &tests, scratch.get()));
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
@@ -32,9 +34,17 @@ class CompiledComparisons {
   CompiledComparisons(const CompiledComparisons&) = delete;
   CompiledComparisons& operator=(const CompiledComparisons&) = delete;
 
-  // Whether `[...]` number `leaf` holds for observation `o`. Adds the property values tested
-  // to *work. InvalidArgument for an evaluation error.
-  StatusOr<bool> Holds(uint32_t leaf, const Observation& o, uint64_t* work) const;
+  // Whether `[...]` number `leaf` holds for observation `o`. Adds the number of property
+  // values tested to *tests. InvalidArgument for an evaluation error.
+  // `scratch` (from NewScratch) is reused between calls to avoid allocation; one per thread.
+  struct Scratch;
+  struct ScratchDeleter {
+    void operator()(Scratch* s) const;
+  };
+  using ScratchPtr = std::unique_ptr<Scratch, ScratchDeleter>;
+  ScratchPtr NewScratch() const;
+  StatusOr<bool> Holds(uint32_t leaf, const Observation& o, uint64_t* tests,
+                       Scratch* scratch) const;
 
   struct Compiled;  // per comparison node (regexes, CIDR, Latin-1 forms)
 
@@ -43,6 +53,7 @@ class CompiledComparisons {
   const Pattern* pattern_ = nullptr;
   std::vector<std::unique_ptr<Compiled>> compiled_;  // by comparison index
   std::vector<std::pair<uint32_t, uint32_t>> leaf_range_;  // [first, root] node indexes
+  std::vector<std::vector<std::string>> leaf_types_;        // object types each leaf names
 };
 
 }  // namespace tadamun::pattern

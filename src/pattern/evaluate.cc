@@ -87,8 +87,6 @@ class Search {
     return result;
   }
 
-  uint64_t work() const { return work_; }
-  void AddWork(uint64_t w) { work_ += w; }
 
  private:
   // Enumerates bindings of node `n` over unused slots; for each calls k, stopping at the first
@@ -339,6 +337,7 @@ json::Value MatchResultToJson(const MatchResult& result,
   json::Value out = json::Value::Object();
   out.Set("matched", json::Value::Bool(result.matched));
   out.Set("work", json::Value::Int(static_cast<int64_t>(result.work)));
+  out.Set("property_tests", json::Value::Int(static_cast<int64_t>(result.property_tests)));
   json::Value ids = json::Value::Array();
   for (const std::string& id : result.ObservedDataIds(observations)) ids.Append(json::Value::String(id));
   out.Set("observed_data", std::move(ids));
@@ -375,15 +374,17 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
   uint64_t work = 0;
   std::vector<std::vector<uint32_t>> holds(pattern.leaf_count);
   std::vector<uint8_t> any(observations.size(), 0);
+  auto scratch = compiled->NewScratch();
   for (uint32_t leaf = 0; leaf < pattern.leaf_count; ++leaf) {
     for (uint32_t o = 0; o < observations.size(); ++o) {
-      TADAMUN_ASSIGN_OR_RETURN(bool h, compiled->Holds(leaf, observations[o], &work));
+      TADAMUN_ASSIGN_OR_RETURN(bool h,
+                               compiled->Holds(leaf, observations[o], &work, scratch.get()));
       if (h) holds[leaf].push_back(o);
       any[o] |= h;
-      if (work > options.max_work) {
+      if (work > options.max_property_tests) {
         return Status::ResourceExhausted(
-            "pattern evaluation stopped after " + std::to_string(options.max_work) +
-            " work units (EvalOptions::max_work) while testing properties");
+            "pattern evaluation stopped after " + std::to_string(options.max_property_tests) +
+            " property tests (EvalOptions::max_property_tests)");
       }
     }
   }
@@ -414,7 +415,7 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
     }
   }
   MatchResult none;
-  none.work = work;
+  none.property_tests = work;
   if (lo[pattern.root] > slots.size()) return none;
   // Satisfiable at all, ignoring distinctness and time? (A `[...]` that holds nowhere makes
   // every AND/FOLLOWEDBY above it impossible: answer without searching.)
@@ -443,11 +444,9 @@ StatusOr<MatchResult> Evaluate(const Pattern& pattern, const std::vector<Observa
     }
     std::sort(cands[leaf].begin(), cands[leaf].end());
   }
-  EvalOptions remaining = options;
-  remaining.max_work = options.max_work - std::min(options.max_work, work);
-  Search search(pattern, std::move(slots), std::move(cands), remaining);
+  Search search(pattern, std::move(slots), std::move(cands), options);
   TADAMUN_ASSIGN_OR_RETURN(MatchResult r, search.Run());
-  r.work += work;
+  r.property_tests = work;
   return r;
 }
 

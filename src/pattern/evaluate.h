@@ -11,8 +11,8 @@
 // number_observed = k stands for k distinct observations.
 //
 // The search is a depth-first search with pruning (time windows and intervals are checked as
-// each observation is bound) and a work budget: every candidate observation tried and every
-// property value tested costs one unit. Over EvalOptions limits: ResourceExhausted with a
+// each observation is bound) and a work budget: every candidate observation tried costs one
+// unit (max_work); property tests have their own budget (max_property_tests). Over EvalOptions limits: ResourceExhausted with a
 // message naming the limit — never a hang. Evaluation errors (a t'…' literal compared with a
 // property that is not a timestamp): InvalidArgument naming the column and the value.
 //
@@ -35,8 +35,12 @@
 namespace tadamun::pattern {
 
 struct EvalOptions {
-  // Work units (candidate observations tried + property values tested) before giving up.
+  // Search steps (candidate observations tried while looking for a binding) before giving up.
+  // This is the budget that stops combinatorial searches (~0.2 s at the default).
   uint64_t max_work = 20'000'000;
+  // Property values tested (each `[...]` against each observation's SCOs) before giving up.
+  // Linear in pattern size x observations; ~100 M tests per second.
+  uint64_t max_property_tests = 200'000'000;
   // Most observations one match may need (the pattern's minimum binding size, e.g. 10 for
   // REPEATS 10 TIMES); bounds the search depth. The search recurses once per bound
   // observation: at this default it needs under 512 KiB of stack (release build; ~4x under
@@ -56,14 +60,15 @@ struct Bound {
 
 struct MatchResult {
   bool matched = false;
-  std::vector<Bound> binding;  // the first match found (empty when !matched)
-  uint64_t work = 0;           // work units spent
+  std::vector<Bound> binding;   // the first match found (empty when !matched)
+  uint64_t work = 0;            // search steps spent
+  uint64_t property_tests = 0;  // property values tested
 
   // Distinct observed-data ids of the binding, in observation order.
   std::vector<std::string> ObservedDataIds(const std::vector<Observation>& observations) const;
 };
 
-// {"matched": bool, "work": n, "observed_data": [ids], "bindings": [{"expression": leaf,
+// {"matched": bool, "work": n, "property_tests": n, "observed_data": [ids], "bindings": [{"expression": leaf,
 //  "observation": index, "copy": n, "observed_data": id}]}, for `tadamun pattern match --json`.
 json::Value MatchResultToJson(const MatchResult& result,
                               const std::vector<Observation>& observations);

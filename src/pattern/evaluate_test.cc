@@ -66,6 +66,8 @@ TEST(EvaluateTest, ResultAsJson) {
       R"({"expression":1,"observation":0,"copy":1,"observed_data":"observed-data--0"}]})");
   ASSERT_TRUE(want.ok());
   want->Set("work", json::Value::Int(static_cast<int64_t>(r->work)));
+  want->Set("property_tests", json::Value::Int(static_cast<int64_t>(r->property_tests)));
+  EXPECT_EQ(r->property_tests, 2u);  // 2 brackets x 1 observed-data (copies share the test)
   EXPECT_TRUE(json::Equal(j, *want)) << json::ToJson(j);
 }
 
@@ -106,6 +108,20 @@ TEST(EvaluateTest, WorkLimitStopsCombinatorialSearch) {
   r = Evaluate(*p, *obs, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->matched);
+}
+
+TEST(EvaluateTest, PropertyTestLimit) {
+  json::Value doc = Bundles({{"2020-01-01T00:00:00Z", 1, 1}, {"2020-01-01T00:00:01Z", 1, 2}});
+  auto obs = ObservationsFromJson(doc);
+  auto p = ParseAndCheck("[x:a = 5] OR [x:a = 6] OR [x:a = 2]");
+  EvalOptions o;
+  o.max_property_tests = 5;  // 3 brackets x 2 observations = 6 tests
+  EXPECT_EQ(Evaluate(*p, *obs, o).status().code(), StatusCode::kResourceExhausted);
+  o.max_property_tests = 6;
+  auto r = Evaluate(*p, *obs, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->matched);
+  EXPECT_EQ(r->property_tests, 6u);
 }
 
 TEST(EvaluateTest, BindingSizeAndObservationLimits) {

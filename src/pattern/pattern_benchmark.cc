@@ -141,6 +141,38 @@ void BM_NaiveRepeatsWithin(benchmark::State& state) {
 }
 BENCHMARK(BM_NaiveRepeatsWithin)->Arg(20)->Arg(25)->Unit(benchmark::kMicrosecond);
 
+// An indicator feed as one pattern: 1000 `[...]` joined by OR, over 10,000 observations of
+// IPv4 addresses (one in a hundred listed).
+void BM_ManyBracketsOr(benchmark::State& state) {
+  std::string pattern;
+  for (int i = 0; i < 1000; ++i) {
+    pattern += (i ? " OR " : "") + std::string("[ipv4-addr:value = '10.0.") + std::to_string(i / 250) +
+               "." + std::to_string(i % 250) + "']";
+  }
+  std::string text = "[";
+  for (int i = 0; i < 10000; ++i) {
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "%s{\"type\":\"bundle\",\"id\":\"bundle--%d\",\"objects\":[{\"type\":"
+                  "\"ipv4-addr\",\"id\":\"ipv4-addr--%d\",\"value\":\"10.%d.%d.%d\"},"
+                  "{\"type\":\"observed-data\",\"id\":\"observed-data--%d\",\"first_observed\":"
+                  "\"2020-01-01T00:00:00Z\",\"last_observed\":\"2020-01-01T00:00:00Z\","
+                  "\"number_observed\":1,\"object_refs\":[\"ipv4-addr--%d\"]}]}",
+                  i ? "," : "", i, i, i % 100 == 99 ? 0 : 1, (i / 250) % 4, i % 250, i, i);
+    text += buf;
+  }
+  json::Value doc = *json::Parse(text + "]");
+  auto obs = ObservationsFromJson(doc);
+  auto p = ParseAndCheck(pattern);
+  for (auto _ : state) {
+    auto r = Evaluate(*p, *obs);
+    if (!r.ok() || !r->matched) state.SkipWithError("unexpected result");
+  }
+  state.counters["comparisons"] = benchmark::Counter(
+      1000.0 * 10000, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_ManyBracketsOr)->Unit(benchmark::kMillisecond);
+
 // A search with no pruning available: stops at the default work limit with ResourceExhausted.
 void BM_WorkLimitReached(benchmark::State& state) {
   json::Value doc = People(40);
