@@ -199,6 +199,8 @@ TEST_F(CliTest, BadInputIsRejectedClearlyAndNothingIsStored) {
        {"/objects/1", "twice"}},
       {"invalid_utf8", BundleOf(Replace(ok, "\"name\":\"ok\"", "\"name\":\"o\xff\"")), {"invalid UTF-8", "line 3"}},
       {"too_deep", deep, {"nesting deeper than the limit"}},
+      {"bad_pattern", BundleOf(Replace(ok, "198.51.100.1']", "198.51.100.1'")),
+       {"/objects/0/pattern", "invalid STIX pattern: column"}},
   };
   for (const Case& c : cases) {
     std::string path = Write(std::string(c.name) + ".json", c.content);

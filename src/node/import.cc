@@ -2,8 +2,15 @@
 
 #include "base/encoding.h"
 #include "crypto/digest.h"
+#include "pattern/check.h"
 
 namespace tadamun::node {
+
+stix::ValidationOptions NodeValidation() {
+  stix::ValidationOptions options;
+  options.check_stix_pattern = [](std::string_view text) { return pattern::Check(text); };
+  return options;
+}
 
 StatusOr<ImportReport> ImportDocument(store::Store* store, std::string* text,
                                       const ImportOptions& options) {

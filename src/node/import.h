@@ -24,11 +24,15 @@
 
 namespace tadamun::node {
 
+// The validation every node applies: the stix module's rules plus the pattern engine's check
+// of every STIX indicator pattern.
+stix::ValidationOptions NodeValidation();
+
 struct ImportOptions {
   std::string collection;           // empty: no collection
   std::string source_kind = "file"; // provenance: "file", "stdin", "taxii", …
   std::string source_name;          // file path, member, peer
-  stix::ReadOptions read;           // JSON limits, issue cap, validation options
+  stix::ReadOptions read = {.validation = NodeValidation()};  // limits, issue cap, checks
   // Called now and then with the byte offset reached and the number of objects read.
   std::function<void(uint64_t offset, uint64_t objects)> progress;
 };

@@ -17,7 +17,8 @@ class Reader {
   Status OnElement(json::Value&& value, std::string pointer, std::string_view source) {
     ++summary_->objects;
     std::vector<Issue> found;
-    std::optional<Object> object = ValidateObject(std::move(value), pointer, &found);
+    std::optional<Object> object =
+        ValidateObject(std::move(value), pointer, &found, options_.validation);
     if (object) object->source_json = json::Minify(source);
     if (object && options_.check_duplicates) CheckDuplicate(*object, pointer, &found);
     for (Issue& issue : found) Add(std::move(issue));

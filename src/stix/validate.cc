@@ -339,6 +339,16 @@ std::optional<Object> ValidateObject(json::Value value, std::string_view pointer
     internal::RuleContext ctx{c, value, root};
     spec->rule(ctx);
   }
+  if (o.type == "indicator" && options.check_stix_pattern) {
+    const json::Value* pattern = value.Find("pattern");
+    const json::Value* pattern_type = value.Find("pattern_type");
+    if (pattern != nullptr && pattern->is_string() && pattern_type != nullptr &&
+        pattern_type->is_string() && pattern_type->str() == "stix") {
+      if (Status s = options.check_stix_pattern(pattern->str()); !s.ok()) {
+        c.Error(*pattern, root.Child("pattern"), "invalid STIX pattern: " + s.message());
+      }
+    }
+  }
   if (o.kind == Kind::kCyberObservable && options.check_sco_ids && !o.id.empty() &&
       !c.has_error()) {
     std::optional<std::string> expected = ComputeScoId(value);

@@ -24,11 +24,13 @@
 //   std::optional<Object> obj = ValidateObject(std::move(value), "/objects/3", &issues);
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "json/json.h"
 #include "stix/object.h"
 
@@ -59,6 +61,11 @@ struct ValidationOptions {
   // Warn when an SCO's id is not its deterministic UUIDv5 id (STIX 2.1 §2.9). Never an error:
   // producers may use UUIDv4.
   bool check_sco_ids = true;
+  // Checks the `pattern` of an indicator whose pattern_type is "stix" (the stix module cannot
+  // depend on the pattern engine, which sits above it; the node plugs pattern::Check in).
+  // A non-OK status becomes an error at /pattern with the status message. Unset: patterns are
+  // kept as written without checking their language.
+  std::function<Status(std::string_view pattern)> check_stix_pattern;
 };
 
 // Validates `value` as one STIX 2.1 object located at `pointer` in its document. Appends every

@@ -188,6 +188,7 @@ int RunValidate(const Invocation& inv) {
     stix::ReadSummary summary;
     stix::ReadOptions options;
     options.json.max_bytes = max_bytes;
+    options.validation = node::NodeValidation();
     Status s = stix::ReadObjects(&*text, options, [](stix::Object&&) { return Status::Ok(); },
                                  &issues, &summary);
     PrintIssues(issues, summary.errors + summary.warnings, name);
