@@ -309,20 +309,18 @@ StatusOr<std::vector<std::string>> Log::ReadBundle(uint64_t n, uint64_t tree_siz
   TileCount tc = TilesAt(tree_size, 0);
   uint32_t want = n < tc.full ? kTileWidth : (n == tc.full ? tc.partial_width : 0);
   if (want == 0) return Status::NotFound("entry bundle " + std::to_string(n) + " is beyond the tree");
-  // A full bundle serves any pinned size; a partial one only its own width.
-  std::string text;
-  auto full = Env::Default()->ReadFile(Join(dir_, EntriesPath(n, 0)), 256 * (kMaxEntrySize + 2));
-  if (full.ok()) {
-    text = std::move(full).value();
-  } else {
-    const std::string path = Join(dir_, EntriesPath(n, want));
-    auto partial = Env::Default()->ReadFile(path, 256 * (kMaxEntrySize + 2));
-    if (!partial.ok()) {
-      return Status::DataLoss("audit log " + dir_ + ": entry bundle " + EntriesPath(n, want) +
-                              " is missing: " + partial.status().message());
-    }
-    text = std::move(partial).value();
+  // The bundle of exactly the pinned width first (a full file may hold entries of a batch
+  // that was never signed); the full bundle serves once its partial files are pruned.
+  constexpr uint64_t kMaxBundle = 256 * (kMaxEntrySize + 2);
+  auto read = Env::Default()->ReadFile(Join(dir_, EntriesPath(n, want)), kMaxBundle);
+  if (!read.ok() && want < kTileWidth && read.status().code() == StatusCode::kNotFound) {
+    read = Env::Default()->ReadFile(Join(dir_, EntriesPath(n, 0)), kMaxBundle);
   }
+  if (!read.ok()) {
+    return Status::DataLoss("audit log " + dir_ + ": entry bundle " + EntriesPath(n, want) +
+                            " is missing: " + read.status().message());
+  }
+  std::string text = std::move(read).value();
   auto entries = ParseBundle(text);
   if (!entries.ok()) return entries.status().WithPrefix(Join(dir_, EntriesPath(n, want)));
   if (entries->size() < want) {
@@ -363,8 +361,9 @@ Status Log::SignAndPublish(uint64_t size, const Hash& root, SignedCheckpoint* ou
   TADAMUN_RETURN_IF_ERROR(s);
   if (state_->history_bytes == 0) TADAMUN_RETURN_IF_ERROR(SyncDir(dir_));
   state_->history_bytes += record.size();
-  // 2. The served checkpoint: derived from the history, so not synced (Load rebuilds it).
-  TADAMUN_RETURN_IF_ERROR(ReplaceUnsynced(Join(dir_, kCheckpointFile), formatted));
+  // 2. The served checkpoint: derived from the history, so not synced. The batch is signed
+  // and durable already; if this replacement fails, the next append or Load rewrites it.
+  (void)ReplaceUnsynced(Join(dir_, kCheckpointFile), formatted);
   out->checkpoint = cp;
   out->note = std::move(note);
   out->verified = {crypto::VerifiedSignature{origin_, verifier_.key_id(),
@@ -446,15 +445,27 @@ StatusOr<AppendResult> Log::Append(const std::vector<std::string>& entries) {
   for (const auto& file : files) {
     jobs.push_back([&] { return WriteAndSync(Join(dir_, file.first), file.second); });
   }
-  TADAMUN_RETURN_IF_ERROR(RunConcurrently(std::move(jobs)));
+  // On failure, full tiles and bundles of this batch hold unsigned data: remove them so no
+  // reader or later batch mistakes them for the log's.
+  auto discard = [&](Status s) {
+    for (const auto& file : files) {
+      if (file.first.find(".p/") == std::string::npos) ::unlink(Join(dir_, file.first).c_str());
+    }
+    return s;
+  };
+  if (Status s = RunConcurrently(std::move(jobs)); !s.ok()) return discard(s);
   jobs.clear();
   for (const std::string& d : dirs) jobs.push_back([&d] { return SyncDir(d); });
-  if (!jobs.empty()) TADAMUN_RETURN_IF_ERROR(RunConcurrently(std::move(jobs)));
+  if (!jobs.empty()) {
+    if (Status s = RunConcurrently(std::move(jobs)); !s.ok()) return discard(s);
+  }
 
   // Only now sign.
   AppendResult result;
   result.first_index = old_size;
-  TADAMUN_RETURN_IF_ERROR(SignAndPublish(new_size, range.Root(), &result.checkpoint));
+  if (Status s = SignAndPublish(new_size, range.Root(), &result.checkpoint); !s.ok()) {
+    return discard(s);
+  }
   state_->range = std::move(range);
   state_->rows = std::move(rows);
   state_->bundle = std::move(bundle);

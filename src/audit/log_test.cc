@@ -223,6 +223,21 @@ TEST_F(LogTest, InterruptedAppendLeftoversAreDiscarded) {
   EXPECT_EQ(records, 3);  // sizes 0, 3, 4
 }
 
+// A batch that failed after writing a full bundle leaves a file with unsigned entries; reads
+// at the signed size use the bundle of exactly that width.
+TEST_F(LogTest, StaleFullBundleOfAFailedBatchIsNotRead) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log->Append({"a", "b", "c"}).ok());
+  std::string stale;
+  for (int i = 0; i < 256; ++i) ASSERT_TRUE(AppendToBundle(i < 3 ? std::string(1, 'a' + i) : "unsigned", &stale).ok());
+  ASSERT_TRUE(Env::Default()->WriteFileAtomic(dir_ + "/" + EntriesPath(0, 0), stale, 0644).ok());
+  ASSERT_TRUE(log->Append({"d"}).ok());
+  EXPECT_EQ(*log->ReadEntry(3), "d");
+  auto report = VerifyLogFolder(dir_, log->verifier());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem;
+}
+
 TEST_F(LogTest, CrashBetweenHistoryAndCheckpointFileIsRepaired) {
   std::string old_checkpoint;
   {

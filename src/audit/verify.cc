@@ -56,9 +56,9 @@ class Walker {
   bool LoadBundle(uint64_t n) {
     TileCount tc = TilesAt(size_, 0);
     uint32_t want = n < tc.full ? kTileWidth : tc.partial_width;
-    auto text = Env::Default()->ReadFile(dir_ + "/" + EntriesPath(n, 0), 256 * 65537);
+    auto text = Env::Default()->ReadFile(dir_ + "/" + EntriesPath(n, want), 256 * 65537);
     if (!text.ok() && want < kTileWidth) {
-      text = Env::Default()->ReadFile(dir_ + "/" + EntriesPath(n, want), 256 * 65537);
+      text = Env::Default()->ReadFile(dir_ + "/" + EntriesPath(n, 0), 256 * 65537);
     }
     if (!text.ok()) {
       Problem(n * kTileWidth, "entry bundle " + EntriesPath(n, want) + " is missing: " +
