@@ -58,12 +58,14 @@ struct ScanArgs {
   uint64_t block_end;
   const uint32_t* queries;  // nq x 8 words
   int nq;
+  uint32_t query_base;  // batch position of queries[0] (reported in IndexMatch::query)
   int radius;
   const uint64_t* tombstones;
   std::vector<IndexMatch>* out;
 };
 
 constexpr uint64_t kChunkBlocks = 32;  // 16 KiB of codes stay in L1 while the batch runs
+constexpr size_t kQuerySlice = 512;    // 16 KiB of query words
 
 // Finishes a candidate that passed the first stage.
 inline void Confirm(const ScanArgs& a, uint64_t block, int lane, int qi) {
@@ -76,7 +78,7 @@ inline void Confirm(const ScanArgs& a, uint64_t block, int lane, int qi) {
   int d = 0;
   for (int w = 0; w < kWordsPerCode; ++w) d += std::popcount(p[w * kCodesPerBlock + lane] ^ q[w]);
   if (d <= a.radius) {
-    a.out->push_back({static_cast<uint32_t>(qi), static_cast<uint32_t>(id), d});
+    a.out->push_back({a.query_base + static_cast<uint32_t>(qi), static_cast<uint32_t>(id), d});
   }
 }
 
@@ -356,9 +358,18 @@ std::vector<IndexMatch> HammingIndex::Search(std::span<const PdqHash> queries, i
     for (const Segment& s : segments) {
       const uint64_t nb = BlocksFor(s.count);
       const uint64_t b0 = std::max(begin, offset), b1 = std::min(end, offset + nb);
-      if (b0 < b1) {
-        ScanArgs args{&s,       b0 - offset, b1 - offset,  qwords.data(), static_cast<int>(queries.size()),
-                      radius,   m.tombstones.data(), &outs[t]};
+      // Queries go in slices of kQuerySlice so that their words stay in L1 while a slice runs.
+      for (size_t q0 = 0; b0 < b1 && q0 < queries.size(); q0 += kQuerySlice) {
+        const size_t nq = std::min(kQuerySlice, queries.size() - q0);
+        ScanArgs args{&s,
+                      b0 - offset,
+                      b1 - offset,
+                      qwords.data() + q0 * kWordsPerCode,
+                      static_cast<int>(nq),
+                      static_cast<uint32_t>(q0),
+                      radius,
+                      m.tombstones.data(),
+                      &outs[t]};
         scan(args);
       }
       offset += nb;

@@ -109,6 +109,8 @@ TEST_P(IndexVsBruteForce, ThreadedSearchEqualsSingleThreaded) {
     index.Add(codes.back());
   }
   std::vector<PdqHash> queries = {FlipBits(codes[123], 12, rng), codes[49999], RandomHash(rng)};
+  // Over one query slice (512): the tail queries' positions must come back right.
+  for (int i = 0; i < 1100; ++i) queries.push_back(FlipBits(codes[rng() % codes.size()], 25, rng));
   std::vector<IndexMatch> one = index.Search(queries, 31, options);
   options.threads = 3;
   std::vector<IndexMatch> three = index.Search(queries, 31, options);
