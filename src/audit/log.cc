@@ -360,7 +360,10 @@ Status Log::SignAndPublish(uint64_t size, const Hash& root, SignedCheckpoint* ou
   ::close(fd);
   TADAMUN_RETURN_IF_ERROR(s);
   if (state_->history_bytes == 0) TADAMUN_RETURN_IF_ERROR(SyncDir(dir_));
-  state_->history_bytes += record.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    state_->history_bytes += record.size();
+  }
   // 2. The served checkpoint: derived from the history, so not synced. The batch is signed
   // and durable already; if this replacement fails, the next append or Load rewrites it.
   (void)ReplaceUnsynced(Join(dir_, kCheckpointFile), formatted);
@@ -372,7 +375,8 @@ Status Log::SignAndPublish(uint64_t size, const Hash& root, SignedCheckpoint* ou
 }
 
 StatusOr<AppendResult> Log::Append(const std::vector<std::string>& entries) {
-  std::lock_guard<std::mutex> lock(mu_);
+  // One append at a time; readers (mu_) are only blocked while the new state is swapped in.
+  std::lock_guard<std::mutex> append_lock(append_mu_);
   if (!signer_) return Status::FailedPrecondition("the audit log is open read-only");
   if (entries.size() > options_.max_batch) {
     return Status::ResourceExhausted("audit append of " + std::to_string(entries.size()) +
@@ -386,8 +390,8 @@ StatusOr<AppendResult> Log::Append(const std::vector<std::string>& entries) {
                                      " bytes; at most 65535 are allowed");
     }
   }
-  const uint64_t old_size = state_->range.size();
-  if (entries.empty()) return AppendResult{old_size, state_->latest};
+  const uint64_t old_size = state_->range.size();  // range, rows, bundle: only appends touch them
+  if (entries.empty()) return AppendResult{old_size, Latest()};
 
   // Work on copies: nothing changes in memory unless the batch is signed.
   CompactRange range = state_->range;
@@ -466,10 +470,13 @@ StatusOr<AppendResult> Log::Append(const std::vector<std::string>& entries) {
   if (Status s = SignAndPublish(new_size, range.Root(), &result.checkpoint); !s.ok()) {
     return discard(s);
   }
-  state_->range = std::move(range);
-  state_->rows = std::move(rows);
-  state_->bundle = std::move(bundle);
-  state_->latest = result.checkpoint;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    state_->range = std::move(range);
+    state_->rows = std::move(rows);
+    state_->bundle = std::move(bundle);
+    state_->latest = result.checkpoint;
+  }
   // Partial tiles whose full tile now exists may go (C2SP tlog-tiles allows it).
   for (const std::string& p : superseded) {
     std::error_code ec;
@@ -607,24 +614,22 @@ StatusOr<std::vector<std::string>> Log::AddCosignatures(
   }
   TADAMUN_ASSIGN_OR_RETURN(std::vector<crypto::VerifiedSignature> ok,
                            crypto::VerifyNote(received, cosigners));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> append_lock(append_mu_);  // serialised with appends
   // The stored note for that size: the latest, else the cosignature file, else the history.
   std::optional<crypto::Note> base;
   const std::string cosig_rel = std::string(kCosignatureDir) + "/" + std::to_string(cp.size);
-  if (state_->latest.checkpoint.size == cp.size) {
-    base = state_->latest.note;
+  SignedCheckpoint latest = Latest();
+  if (latest.checkpoint.size == cp.size) {
+    base = latest.note;
   } else if (auto stored = Env::Default()->ReadFile(Join(dir_, cosig_rel), options_.max_note_bytes);
              stored.ok()) {
     TADAMUN_ASSIGN_OR_RETURN(base, crypto::ParseNote(*stored, limits));
   } else {
-    mu_.unlock();
-    Status s = ForEachSignedCheckpoint([&](const std::string& note) {
+    TADAMUN_RETURN_IF_ERROR(ForEachSignedCheckpoint([&](const std::string& note) {
       auto parsed = crypto::ParseNote(note, limits);
       if (parsed.ok() && parsed->text == received.text) base = *parsed;
       return Status::Ok();
-    });
-    mu_.lock();
-    TADAMUN_RETURN_IF_ERROR(s);
+    }));
   }
   if (!base || base->text != received.text) {
     return Status::NotFound("this log never signed the cosigned checkpoint at size " +
@@ -650,9 +655,10 @@ StatusOr<std::vector<std::string>> Log::AddCosignatures(
   const std::string formatted = base->Format();
   TADAMUN_RETURN_IF_ERROR(Env::Default()->CreateDirs(Join(dir_, kCosignatureDir), 0755));
   TADAMUN_RETURN_IF_ERROR(Env::Default()->WriteFileAtomic(Join(dir_, cosig_rel), formatted, 0644));
-  if (state_->latest.checkpoint.size == cp.size && signer_) {
+  if (latest.checkpoint.size == cp.size) {
     TADAMUN_RETURN_IF_ERROR(
         Env::Default()->WriteFileAtomic(Join(dir_, kCheckpointFile), formatted, 0644));
+    std::lock_guard<std::mutex> lock(mu_);
     state_->latest.note = *base;
   }
   return added;

@@ -22,8 +22,9 @@
 // Memory does not grow with the log: the writer keeps the right edge of the tree (≤ 64
 // hashes), the partial tile rows (≤ 255 hashes per level) and the partial entry bundle.
 //
-// Thread-safety: all methods may be called from several threads (an internal mutex); readers
-// in other processes open the folder with OpenReader and see a consistent signed size.
+// Thread-safety: all methods may be called from several threads. Appends are serialised;
+// reads and proofs proceed during an append's fsyncs and see the previous signed size until
+// the new one is published. Readers in other processes open the folder with OpenReader.
 //
 //   TADAMUN_ASSIGN_OR_RETURN(crypto::Signer key, crypto::LoadNodeKey(env, node + "/keys"));
 //   TADAMUN_ASSIGN_OR_RETURN(std::unique_ptr<audit::Log> log,
@@ -132,7 +133,8 @@ class Log {
   std::string origin_;
   crypto::Verifier verifier_;
   std::optional<crypto::Signer> signer_;
-  mutable std::mutex mu_;
+  std::mutex append_mu_;   // held by Append and AddCosignatures (the writers)
+  mutable std::mutex mu_;  // guards state_ for readers
   std::unique_ptr<State> state_;
   int lock_fd_ = -1;
   int nodes_fd_ = -1;

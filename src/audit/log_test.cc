@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "audit/tiles.h"
 #include "audit/verify.h"
@@ -132,6 +134,39 @@ TEST_F(LogTest, AppendsMatchReferenceAndTilesOnDisk) {
                      return Status::Ok();
                    }).ok());
   EXPECT_EQ(history, checkpoint_sizes);
+}
+
+// Proofs and reads from other threads while batches are appended: every proof is against a
+// signed checkpoint and verifies.
+TEST_F(LogTest, ReadersRunDuringAppends) {
+  auto log = OpenLog();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    uint64_t next = 0;
+    for (int b = 0; b < 40; ++b) {
+      std::vector<std::string> batch;
+      for (int i = 0; i < 97; ++i) batch.push_back(EntryBytes(next++));
+      ASSERT_TRUE(log->Append(batch).ok());
+    }
+    done = true;
+  });
+  std::mt19937_64 rng(5);
+  int checked = 0;
+  while (!done || checked < 50) {
+    SignedCheckpoint cp = log->Latest();
+    uint64_t size = cp.checkpoint.size;
+    if (size == 0) continue;
+    uint64_t index = rng() % size;
+    auto entry = log->ReadEntry(index);
+    ASSERT_TRUE(entry.ok()) << entry.status().ToString();
+    ASSERT_EQ(*entry, EntryBytes(index));
+    auto proof = log->ProveInclusion(index, size);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    ASSERT_TRUE(VerifyInclusion(index, size, HashLeaf(*entry), *proof, cp.checkpoint.root).ok());
+    ++checked;
+  }
+  writer.join();
+  EXPECT_EQ(log->size(), 40u * 97);
 }
 
 TEST_F(LogTest, ReopenContinuesAndReaderSeesSignedSize) {
