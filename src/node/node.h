@@ -6,6 +6,7 @@
 //   node.db       the SQLite store (plus node.db-wal / node.db-shm while open), 0600
 //   keys/         the node's keys (audit module), 0700
 //   audit/        the audit log (audit module)
+//   media/        the PDQ index (media module: pdq.idx, .records, .meta)
 //
 // Thread-safety: a Node is used from one thread at a time (its Store is one connection).
 //
