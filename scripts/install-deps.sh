@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev
-  # libraries (each wrapped in one module; see docs/architecture.md)
-  libsimdjson-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev libre2-dev libutf8proc-dev libicu-dev
+  # libraries (each wrapped in one module; see docs/architecture.md). cpp-httplib and
+  # vectorscan are for the TAXII server and the sweep, next on the list.
+  libsimdjson-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev libre2-dev libutf8proc-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libcpp-httplib-dev libvectorscan-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev ripgrep wrk python3-faiss
