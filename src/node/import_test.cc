@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "audit/node_audit.h"
 #include "node/node.h"
 
 namespace tadamun::node {
@@ -106,6 +107,44 @@ TEST_F(ImportTest, ListOfObjectsAndProgress) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->committed);
   EXPECT_EQ(last_offset, text.size());
+}
+
+}  // namespace
+}  // namespace tadamun::node
+
+namespace tadamun::node {
+namespace {
+
+TEST_F(ImportTest, ImportsAreRecordedInTheAuditLogEvenAfterACrashInBetween) {
+  auto reader = audit::OpenNodeAuditReader(Env::Default(), dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const uint64_t initial = (*reader)->size();  // the key's creation
+  EXPECT_EQ(initial, 1u);
+
+  // Through the node: committed, then recorded.
+  std::string text = Bundle({Identity(kU1, "a"), Identity(kU2, "b")});
+  ImportOptions options;
+  options.source_name = "first.json";
+  auto r = node_->Import(&text, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->committed);
+  EXPECT_TRUE(node_->store().UnauditedImports()->empty());
+
+  // A crash between the store's commit and the log: the store-level import alone.
+  std::string second = Bundle({Identity(kU1, "a", "2021-01-01T00:00:00.000Z")});
+  ASSERT_TRUE(ImportDocument(&node_->store(), &second, options)->committed);
+  ASSERT_EQ(node_->store().UnauditedImports()->size(), 1u);
+  ASSERT_TRUE(node_->RecordPendingImports().ok());
+  EXPECT_TRUE(node_->store().UnauditedImports()->empty());
+
+  auto log = audit::OpenNodeAuditReader(Env::Default(), dir_);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ((*log)->size(), initial + 2);
+  auto entry = (*log)->ReadEntry(initial);
+  ASSERT_TRUE(entry.ok()) << entry.status().ToString();
+  EXPECT_NE(entry->find("sha256:" + r->digest), std::string::npos) << *entry;
+  EXPECT_NE(entry->find(std::string("identity--") + kU2), std::string::npos) << *entry;
+  EXPECT_NE(entry->find("file:first.json"), std::string::npos) << *entry;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "audit/node_audit.h"
 #include "json/json.h"
 
 namespace tadamun::node {
@@ -76,6 +77,9 @@ Status Node::Init(const std::string& dir, const InitOptions& options) {
   store_options.create_if_missing = true;
   TADAMUN_ASSIGN_OR_RETURN(auto store, store::Store::Open(DatabasePath(dir), store_options));
   store.reset();
+  TADAMUN_ASSIGN_OR_RETURN(auto log,
+                           audit::CreateNodeAudit(env, dir, options.name, Clock::System()));
+  log.reset();
   // The config is written last: a folder without config.json is not a node yet.
   return env->WriteFileAtomic(ConfigPath(dir), FormatConfig(config), 0600);
 }
@@ -97,6 +101,47 @@ StatusOr<std::unique_ptr<Node>> Node::Open(const std::string& dir) {
   node->config_ = *config;
   TADAMUN_ASSIGN_OR_RETURN(node->store_, store::Store::Open(DatabasePath(dir), {}));
   return node;
+}
+
+StatusOr<ImportReport> Node::Import(std::string* text, const ImportOptions& options) {
+  TADAMUN_ASSIGN_OR_RETURN(ImportReport report, ImportDocument(store_.get(), text, options));
+  if (report.committed) {
+    TADAMUN_RETURN_IF_ERROR(
+        RecordPendingImports().WithPrefix("stored, but not yet in the audit log (it will be "
+                                          "recorded by the next import)"));
+  }
+  return report;
+}
+
+Status Node::RecordPendingImports() {
+  TADAMUN_ASSIGN_OR_RETURN(auto pending, store_->UnauditedImports());
+  if (pending.empty()) return Status::Ok();
+  TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
+  // Entries carry the versions each import added, in parts of bounded size.
+  constexpr size_t kRefsPerAppend = 50000;
+  for (const store::ImportRecord& import : pending) {
+    const std::string digest = "sha256:" + import.digest;
+    const std::string source = import.kind + ":" + import.name;
+    std::vector<audit::ObjectRef> refs;
+    bool appended = false;
+    auto flush = [&]() -> Status {
+      TADAMUN_RETURN_IF_ERROR(
+          log->AppendEntries({audit::Entry::Import(import.imported_at, digest, source,
+                                                   std::move(refs))})
+              .status());
+      refs.clear();
+      appended = true;
+      return Status::Ok();
+    };
+    TADAMUN_RETURN_IF_ERROR(store_->ForEachAddedVersion(
+        import, [&](std::string_view id, std::string_view version) -> Status {
+          refs.push_back({std::string(id), version.empty() ? "-" : std::string(version)});
+          return refs.size() == kRefsPerAppend ? flush() : Status::Ok();
+        }));
+    if (!refs.empty() || !appended) TADAMUN_RETURN_IF_ERROR(flush());
+    TADAMUN_RETURN_IF_ERROR(store_->MarkAudited(import.source_id));
+  }
+  return Status::Ok();
 }
 
 }  // namespace tadamun::node

@@ -21,6 +21,7 @@
 
 #include "base/env.h"
 #include "base/status.h"
+#include "node/import.h"
 #include "store/store.h"
 
 namespace tadamun::node {
@@ -44,12 +45,21 @@ class Node {
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  // Creates a node folder with its configuration and an empty store. AlreadyExists when `dir`
+  // Creates a node folder with its configuration, an empty store, the node's Ed25519 key and
+  // its audit log (the key's creation is the log's first entry). AlreadyExists when `dir`
   // already holds a node; InvalidArgument for a bad name (letters, digits, '.', '-', '_').
   static Status Init(const std::string& dir, const InitOptions& options);
 
   // Opens an existing node. NotFound (with a hint to run `tadamun init`) when `dir` is not one.
   static StatusOr<std::unique_ptr<Node>> Open(const std::string& dir);
+
+  // Imports a document (see node/import.h: validated, all or nothing) and, once it is
+  // committed, records it in the node's audit log.
+  StatusOr<ImportReport> Import(std::string* text, const ImportOptions& options);
+
+  // Records in the audit log every committed import not yet recorded there (left over by a
+  // crash between the store's commit and the log's append). Import() calls it.
+  Status RecordPendingImports();
 
   const std::string& dir() const { return dir_; }
   const NodeConfig& config() const { return config_; }

@@ -22,13 +22,18 @@ CREATE TABLE IF NOT EXISTS meta(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
--- One row per import: the provenance every stored version points to.
+-- One row per import: the provenance every stored version points to. The versions an import
+-- added are the objects rows first_seq..last_seq (one writer: they are contiguous). audited
+-- turns 1 once the import is recorded in the node's audit log.
 CREATE TABLE IF NOT EXISTS sources(
   source_id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
   name TEXT NOT NULL,
   digest TEXT NOT NULL,
-  imported_at TEXT NOT NULL
+  imported_at TEXT NOT NULL,
+  first_seq INTEGER NOT NULL DEFAULT 0,
+  last_seq INTEGER NOT NULL DEFAULT -1,
+  audited INTEGER NOT NULL DEFAULT 0
 );
 -- Every version of every object. (id_key, v_sec, v_nano) is the compact unique key of a
 -- version: id_key is a SipHash of the id under the node's secret key (meta 'id_key_secret'),
@@ -214,6 +219,17 @@ void Import::Rollback() {
 
 Status Import::Commit() {
   if (!open_) return Status::FailedPrecondition("import is not open");
+  if (added_ > 0) {
+    Statement range(*store_->db_,
+                    "UPDATE sources SET first_seq = ?1, last_seq = ?2 WHERE source_id = ?3");
+    range.Bind(1, first_seq_);
+    range.Bind(2, last_seq_);
+    range.Bind(3, source_id_);
+    if (Status s = range.Run(); !s.ok()) {
+      Rollback();
+      return s;
+    }
+  }
   Status s = store_->db_->Exec("COMMIT");
   if (!s.ok()) {
     Rollback();
@@ -249,6 +265,8 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   AddOutcome outcome;
   if (store_->db_->Changes() == 1) {
     seq = store_->db_->LastInsertRowid();
+    if (added_ == 0) first_seq_ = seq;
+    last_seq_ = seq;
     outcome = AddOutcome::kAdded;
     ++added_;
   } else {
@@ -399,6 +417,36 @@ StatusOr<std::vector<Row>> Store::Versions(const std::string& id) {
     return ta.ok() && *ta < *tb;
   });
   return rows;
+}
+
+StatusOr<std::vector<ImportRecord>> Store::UnauditedImports() {
+  Statement st(*db_,
+               "SELECT source_id, kind, name, digest, imported_at, first_seq, last_seq FROM "
+               "sources WHERE audited = 0 ORDER BY source_id");
+  std::vector<ImportRecord> out;
+  while (st.Step()) {
+    out.push_back({st.ColumnInt(0), std::string(st.ColumnText(1)), std::string(st.ColumnText(2)),
+                   std::string(st.ColumnText(3)), std::string(st.ColumnText(4)), st.ColumnInt(5),
+                   st.ColumnInt(6)});
+  }
+  TADAMUN_RETURN_IF_ERROR(st.status());
+  return out;
+}
+
+Status Store::ForEachAddedVersion(const ImportRecord& import,
+                                  const std::function<Status(std::string_view id,
+                                                             std::string_view version)>& fn) {
+  Statement st(*db_, "SELECT id, modified FROM objects WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq");
+  st.Bind(1, import.first_seq);
+  st.Bind(2, import.last_seq);
+  while (st.Step()) TADAMUN_RETURN_IF_ERROR(fn(st.ColumnText(0), st.ColumnText(1)));
+  return st.status();
+}
+
+Status Store::MarkAudited(int64_t source_id) {
+  Statement st(*db_, "UPDATE sources SET audited = 1 WHERE source_id = ?1");
+  st.Bind(1, source_id);
+  return st.Run();
 }
 
 Status Store::CreateCollection(const Collection& c) {

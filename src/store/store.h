@@ -80,6 +80,8 @@ class Import {
   std::string date_added_;
   uint64_t added_ = 0;
   uint64_t unchanged_ = 0;
+  int64_t first_seq_ = 0;
+  int64_t last_seq_ = -1;
   bool open_ = false;
 };
 
@@ -113,6 +115,17 @@ struct Row {
   std::string spec_version;
   std::string name;
   std::string json;        // the object, compact JSON
+};
+
+// A committed import as the provenance table records it.
+struct ImportRecord {
+  int64_t source_id = 0;
+  std::string kind;
+  std::string name;
+  std::string digest;       // hex SHA-256 of the document
+  std::string imported_at;  // its date_added
+  int64_t first_seq = 0;    // the versions it added: objects seq first_seq..last_seq
+  int64_t last_seq = -1;
 };
 
 struct Collection {
@@ -152,6 +165,17 @@ class Store {
   Status Scan(const Query& query, const std::function<Status(const Row&)>& fn);
   // Every stored version of `id`, oldest first. NotFound when none.
   StatusOr<std::vector<Row>> Versions(const std::string& id);
+
+  // Imports not yet recorded in the node's audit log, oldest first, and the mark that they are.
+  // The node records every import after it commits; a crash in between leaves it here, to be
+  // recorded on the next write (at least once: a crash after recording but before marking
+  // records it twice, with the same digest and time).
+  StatusOr<std::vector<ImportRecord>> UnauditedImports();
+  Status MarkAudited(int64_t source_id);
+  // The versions `import` added, in order (streaming).
+  Status ForEachAddedVersion(
+      const ImportRecord& import,
+      const std::function<Status(std::string_view id, std::string_view version)>& fn);
 
   Status CreateCollection(const Collection& collection);
   StatusOr<std::vector<Collection>> Collections();

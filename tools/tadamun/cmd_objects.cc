@@ -79,7 +79,7 @@ int RunImport(const Invocation& inv) {
   options.read.json.max_bytes = node->config().max_import_bytes;
   Progress progress("importing", text->size());
   options.progress = [&](uint64_t offset, uint64_t objects) { progress.Update(offset, objects); };
-  auto report = node::ImportDocument(&node->store(), &*text, options);
+  auto report = node->Import(&*text, options);
   progress.Finish();
   if (!report.ok()) return Fail(report.status().WithPrefix(name + ": nothing was stored"));
   PrintIssues(report->issues, report->summary.errors + report->summary.warnings, name);
