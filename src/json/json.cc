@@ -222,7 +222,8 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 class Builder {
  public:
-  Builder(std::string_view text, const ParseOptions& options) : text_(text), options_(options) {}
+  Builder(std::string_view text, const ParseOptions& options)
+      : text_(text), options_(options), scratch_(options.max_depth + 2) {}
 
   Status Fail(sj::error_code e, const char* at) {
     uint64_t offset = Offset(at);
@@ -261,8 +262,7 @@ class Builder {
   }
 
   // Builds *out from `v` at nesting `depth` (1 = root). `doc` is used to locate errors.
-  Status Build(od::value v, uint32_t depth, od::document& doc, Value* out,
-               const std::string_view* stream_key = nullptr, const ElementFn* on_element = nullptr) {
+  Status Build(od::value v, uint32_t depth, od::document& doc, Value* out) {
     std::string_view token = v.raw_json_token();
     const char* start = token.data();
     last_ = start;
@@ -274,8 +274,10 @@ class Builder {
         if (depth > options_.max_depth) return DepthError(start);
         od::object obj;
         if (auto e = v.get_object().get(obj); e != sj::SUCCESS) return FailAtDocument(e, doc, start);
-        *out = Value::Object();
-        out->set_offset(Offset(start));
+        // Members gather in a scratch vector kept per depth, then move into the object with
+        // one allocation of the exact size (no regrowth per member).
+        std::vector<Member>& members = scratch_[depth];
+        members.clear();
         for (auto field_result : obj) {
           od::field field;
           if (auto e = std::move(field_result).get(field); e != sj::SUCCESS) return FailAtDocument(e, doc, last_);
@@ -285,19 +287,18 @@ class Builder {
           if (auto e = field.unescaped_key().get(key); e != sj::SUCCESS) {
             return FailAtDocument(e, doc, key_at);
           }
-          TADAMUN_RETURN_IF_ERROR(CheckDuplicate(*out, key, key_at));
-          out->members().push_back(Member{std::string(key), Value(), Offset(key_at)});
-          Member& member = out->members().back();
-          if (stream_key != nullptr && key == *stream_key) {
-            TADAMUN_RETURN_IF_ERROR(StreamArray(field.value(), depth + 1, doc, &member.value,
-                                                *on_element));
-          } else {
-            TADAMUN_RETURN_IF_ERROR(Build(field.value(), depth + 1, doc, &member.value));
-          }
+          TADAMUN_RETURN_IF_ERROR(CheckDuplicate(members, key, key_at));
+          members.push_back(Member{std::string(key), Value(), Offset(key_at)});
+          TADAMUN_RETURN_IF_ERROR(Build(field.value(), depth + 1, doc, &members.back().value));
         }
-        if (out->members().size() > kLinearDuplicateCheck) {
-          TADAMUN_RETURN_IF_ERROR(CheckDuplicatesSorted(*out));
+        if (members.size() > kLinearDuplicateCheck) {
+          TADAMUN_RETURN_IF_ERROR(CheckDuplicatesSorted(members));
         }
+        *out = Value::Object();
+        out->set_offset(Offset(start));
+        out->members().reserve(members.size());
+        for (Member& m : members) out->members().push_back(std::move(m));
+        members.clear();
         return Status::Ok();
       }
       case od::json_type::array: {
@@ -347,43 +348,7 @@ class Builder {
     return Fail(sj::TAPE_ERROR, start);
   }
 
-  Status StreamArray(od::value v, uint32_t depth, od::document& doc, Value* out,
-                     const ElementFn& on_element) {
-    std::string_view token = v.raw_json_token();
-    const char* start = token.data();
-    od::json_type type;
-    if (auto e = v.type().get(type); e != sj::SUCCESS) return FailAtDocument(e, doc, start);
-    if (type != od::json_type::array) return Build(v, depth, doc, out);  // caller validates
-    if (depth > options_.max_depth) return DepthError(start);
-    od::array arr;
-    if (auto e = v.get_array().get(arr); e != sj::SUCCESS) return FailAtDocument(e, doc, start);
-    *out = Value::Array();
-    out->set_offset(Offset(start));
-    uint64_t index = 0;
-    for (auto element_result : arr) {
-      od::value element;
-      if (auto e = std::move(element_result).get(element); e != sj::SUCCESS) return FailAtDocument(e, doc, last_);
-      Value item;
-      const std::string_view token = element.raw_json_token();
-      const char* element_start = token.data();
-      TADAMUN_RETURN_IF_ERROR(Build(element, depth + 1, doc, &item));
-      // A scalar is its token; an array or object ends where the next token (',' or ']')
-      // starts, less whitespace.
-      const char* next = token.data() + token.size();
-      if (item.is_array() || item.is_object()) {
-        if (doc.current_location().get(next) != sj::SUCCESS || next == nullptr) {
-          next = text_.data() + text_.size();
-        }
-      }
-      while (next > element_start && IsSpace(next[-1])) --next;
-      std::string_view source(element_start, static_cast<size_t>(next - element_start));
-      TADAMUN_RETURN_IF_ERROR(on_element(std::move(item), index++, source));
-    }
-    return Status::Ok();
-  }
-
-  Status BuildRoot(od::document& doc, Value* out, const std::string_view* stream_key,
-                   const ElementFn* on_element, uint32_t depth = 1) {
+  Status BuildRoot(od::document& doc, Value* out, uint32_t depth = 1) {
     od::json_type type;
     if (auto e = doc.type().get(type); e != sj::SUCCESS) return FailAtDocument(e, doc, text_.data());
     std::string_view token;
@@ -392,11 +357,7 @@ class Builder {
     if (type == od::json_type::object || type == od::json_type::array) {
       od::value root;
       if (auto e = doc.get_value().get(root); e != sj::SUCCESS) return FailAtDocument(e, doc, start);
-      if (type == od::json_type::array && on_element != nullptr) {
-        TADAMUN_RETURN_IF_ERROR(StreamArray(root, depth, doc, out, *on_element));
-      } else {
-        TADAMUN_RETURN_IF_ERROR(Build(root, depth, doc, out, stream_key, on_element));
-      }
+      TADAMUN_RETURN_IF_ERROR(Build(root, depth, doc, out));
     } else {
       // A scalar document: simdjson reads these through the document itself.
       switch (type) {
@@ -436,7 +397,9 @@ class Builder {
   }
 
  private:
-  static constexpr size_t kLinearDuplicateCheck = 16;
+  // Objects up to this size are checked for duplicate keys by comparing each new key with
+  // the earlier ones (STIX objects have about 10 to 25 members); larger ones by sorting.
+  static constexpr size_t kLinearDuplicateCheck = 32;
 
   Status DepthError(const char* at) {
     return Status::ResourceExhausted(DescribePosition(text_, Offset(at)) +
@@ -451,18 +414,19 @@ class Builder {
     return Status::InvalidArgument(std::move(m));
   }
 
-  Status CheckDuplicate(const Value& object, std::string_view key, const char* key_at) {
-    if (object.members().size() >= kLinearDuplicateCheck) return Status::Ok();
-    for (const Member& m : object.members()) {
+  Status CheckDuplicate(const std::vector<Member>& members, std::string_view key,
+                        const char* key_at) {
+    if (members.size() >= kLinearDuplicateCheck) return Status::Ok();
+    for (const Member& m : members) {
       if (m.key == key) return DuplicateError(key, Offset(key_at));
     }
     return Status::Ok();
   }
 
-  Status CheckDuplicatesSorted(const Value& object) {
+  Status CheckDuplicatesSorted(const std::vector<Member>& members) {
     std::vector<const Member*> sorted;
-    sorted.reserve(object.members().size());
-    for (const Member& m : object.members()) sorted.push_back(&m);
+    sorted.reserve(members.size());
+    for (const Member& m : members) sorted.push_back(&m);
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const Member* a, const Member* b) { return a->key < b->key; });
     for (size_t i = 1; i < sorted.size(); ++i) {
@@ -490,10 +454,10 @@ class Builder {
   std::string_view text_;
   ParseOptions options_;
   const char* last_ = nullptr;
+  std::vector<std::vector<Member>> scratch_;  // one per depth: Build at depth d uses [d]
 };
 
-StatusOr<Value> ParsePadded(std::string_view text, size_t capacity, const ParseOptions& options,
-                            const std::string_view* stream_key, const ElementFn* on_element) {
+StatusOr<Value> ParsePadded(std::string_view text, size_t capacity, const ParseOptions& options) {
   if (text.size() > options.max_bytes) {
     return Status::ResourceExhausted("input is " + std::to_string(text.size()) +
                                      " bytes, over the limit of " +
@@ -516,17 +480,17 @@ StatusOr<Value> ParsePadded(std::string_view text, size_t capacity, const ParseO
   }
   if (e != sj::SUCCESS) return builder.Fail(e, text.data());
   Value root;
-  TADAMUN_RETURN_IF_ERROR(builder.BuildRoot(doc, &root, stream_key, on_element));
+  TADAMUN_RETURN_IF_ERROR(builder.BuildRoot(doc, &root));
   return root;
 }
 
 }  // namespace
 
 StatusOr<Value> Parse(std::string_view text, const ParseOptions& options) {
-  if (text.size() > options.max_bytes) return ParsePadded(text, text.size(), options, nullptr, nullptr);
+  if (text.size() > options.max_bytes) return ParsePadded(text, text.size(), options);
   sj::padded_string padded(text);
   return ParsePadded(std::string_view(padded.data(), padded.size()),
-                     padded.size() + sj::SIMDJSON_PADDING, options, nullptr, nullptr);
+                     padded.size() + sj::SIMDJSON_PADDING, options);
 }
 
 namespace {
@@ -537,7 +501,7 @@ namespace {
 class SliceParser {
  public:
   SliceParser(std::string_view whole, size_t capacity, const ParseOptions& options)
-      : whole_(whole), capacity_(capacity), options_(options) {}
+      : whole_(whole), capacity_(capacity), options_(options), builder_(whole, options) {}
 
   // Parses [begin, end) as one document whose root sits at nesting `depth`.
   StatusOr<Value> Parse(size_t begin, size_t end, uint32_t depth) {
@@ -552,7 +516,7 @@ class SliceParser {
     }
     std::string_view slice = whole_.substr(begin, len);
     od::document doc;
-    Builder builder(whole_, options_);
+    Builder& builder = builder_;  // reused: its scratch vectors keep their capacity
     auto e = parser_.iterate(sj::padded_string_view(slice.data(), len, capacity_ - begin)).get(doc);
     if (e == sj::UTF8_ERROR) {
       uint64_t bad = begin + FirstInvalidUtf8(slice);
@@ -562,7 +526,7 @@ class SliceParser {
     }
     if (e != sj::SUCCESS) return builder.Fail(e, slice.data());
     Value value;
-    TADAMUN_RETURN_IF_ERROR(builder.BuildRoot(doc, &value, nullptr, nullptr, depth));
+    TADAMUN_RETURN_IF_ERROR(builder.BuildRoot(doc, &value, depth));
     return value;
   }
 
@@ -572,6 +536,7 @@ class SliceParser {
   ParseOptions options_;
   od::parser parser_;
   bool allocated_ = false;
+  Builder builder_;
 };
 
 // The structure around the streamed elements ("{", keys, ":", ",", "[", "]", "}") is walked by
