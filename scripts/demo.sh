@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The node's main job with its demo data: installs what is missing, builds Release, creates a
 # fresh demo node in ./demo-node, imports demo/demo-bundle.json into a "Demo partners"
-# collection, and shows what the node holds.
+# collection, and shows what the node holds and its audit log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,6 +18,9 @@ echo
 "$tadamun" stats --node "$node"
 echo
 "$tadamun" list --node "$node" --type indicator
+echo
+echo "Audit log (signed by the node key $("$tadamun" key show --node "$node")):"
+"$tadamun" audit log --node "$node"
 echo
 echo "Demo node ready in ./$node. Try:"
 echo "  $tadamun get --node $node --version all indicator--ca24790f-d4d5-5e9a-9cd3-0a16d72f4954"
