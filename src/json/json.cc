@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_set>
 
 namespace tadamun::json {
 namespace sj = simdjson;
@@ -112,6 +113,26 @@ TextPosition PositionOf(std::string_view text, uint64_t offset) {
       ++pos.column;
     }
   }
+  return pos;
+}
+
+TextPosition PositionTracker::At(uint64_t offset) {
+  if (offset > text_.size()) offset = text_.size();
+  if (offset < last_offset_) {
+    last_offset_ = 0;
+    last_ = TextPosition();
+  }
+  TextPosition rel = PositionOf(text_.substr(last_offset_), offset - last_offset_);
+  TextPosition pos;
+  if (rel.line == 1) {
+    pos.line = last_.line;
+    pos.column = last_.column + rel.column - 1;
+  } else {
+    pos.line = last_.line + rel.line - 1;
+    pos.column = rel.column;
+  }
+  last_offset_ = offset;
+  last_ = pos;
   return pos;
 }
 
@@ -670,6 +691,7 @@ class Streamer {
                           Value* out) {
     *out = Value::Object();
     out->set_offset(pos);
+    std::unordered_set<std::string> keys;
     pos = SkipSpace(pos + 1);
     if (pos < text_.size() && text_[pos] == '}') return pos + 1;
     for (;;) {
@@ -678,12 +700,10 @@ class Streamer {
       Value key;
       const size_t key_at = pos;
       TADAMUN_ASSIGN_OR_RETURN(pos, Slice(pos, 1, &key));
-      for (const Member& m : out->members()) {
-        if (m.key == key.str()) {
-          std::string msg = "duplicate key ";
-          AppendQuoted(key.str(), &msg);
-          return Error(key_at, msg + "; expected each key once per object");
-        }
+      if (!keys.insert(key.str()).second) {  // a set: a root object may have many keys
+        std::string msg = "duplicate key ";
+        AppendQuoted(key.str(), &msg);
+        return Error(key_at, msg + "; expected each key once per object");
       }
       pos = SkipSpace(pos);
       if (pos >= text_.size() || text_[pos] != ':') return Error(pos, "malformed JSON; expected ':'");

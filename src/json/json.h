@@ -119,6 +119,20 @@ struct TextPosition {
   uint64_t column = 1;
 };
 TextPosition PositionOf(std::string_view text, uint64_t offset);
+
+// Positions of many offsets in one text in time linear in the text overall: each call counts on
+// from the previous offset (an offset before the previous one starts again from the top).
+// Borrows `text`, which must outlive it. Not thread-safe.
+class PositionTracker {
+ public:
+  explicit PositionTracker(std::string_view text) : text_(text) {}
+  TextPosition At(uint64_t offset);
+
+ private:
+  std::string_view text_;
+  uint64_t last_offset_ = 0;
+  TextPosition last_;
+};
 // "line L, column C".
 std::string DescribePosition(std::string_view text, uint64_t offset);
 

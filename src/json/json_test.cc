@@ -171,6 +171,28 @@ TEST(JsonTest, StreamingGivesEachElementsExactSource) {
   EXPECT_EQ(Minify(" [ \" a b \" , true ] "), "[\" a b \",true]");
 }
 
+TEST(JsonTest, StreamingRootWithManyKeysStaysLinear) {
+  // 200,000 distinct root keys, then one repeated: found without comparing every pair.
+  std::string text = "{";
+  for (int i = 0; i < 200000; ++i) text += "\"k" + std::to_string(i) + "\":0,";
+  text += "\"k5\":1}";
+  auto r = ParseStreaming(&text, "objects", [](Value&&, uint64_t, std::string_view) {
+    return Status::Ok();
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate key \"k5\""), std::string::npos);
+}
+
+TEST(JsonTest, PositionTrackerMatchesPositionOf) {
+  std::string text = "ab\ncd\xc3\xa9" "f\n\ngh";
+  PositionTracker tracker(text);
+  for (uint64_t offset : {0, 1, 3, 5, 7, 9, 2, 11, 12}) {
+    TextPosition a = tracker.At(offset), b = PositionOf(text, offset);
+    EXPECT_EQ(a.line, b.line) << offset;
+    EXPECT_EQ(a.column, b.column) << offset;
+  }
+}
+
 TEST(JsonTest, SemanticEquality) {
   EXPECT_TRUE(Equal(*Parse(R"({"a":1,"b":[1.0]})"), *Parse(R"({"b":[1.00],"a":1})")));
   EXPECT_FALSE(Equal(*Parse(R"({"a":1})"), *Parse(R"({"a":"1"})")));

@@ -1,5 +1,7 @@
 #include "node/import.h"
 
+#include <optional>
+
 #include "base/encoding.h"
 #include "crypto/digest.h"
 #include "pattern/check.h"
@@ -24,8 +26,8 @@ StatusOr<ImportReport> ImportDocument(store::Store* store, std::string* text,
   read.check_duplicates = false;  // the store detects clashes without keeping every object
   size_t first = text->find_first_not_of(" \t\r\n");
   const bool bundle = first != std::string::npos && (*text)[first] == '{';
-  const std::string_view whole(*text);
   uint64_t kept_issues = 0;
+  std::optional<json::PositionTracker> positions;  // made once ParseStreaming padded the text
   Status read_status = stix::ReadObjects(
       text, read,
       [&](stix::Object&& object) -> Status {
@@ -43,7 +45,8 @@ StatusOr<ImportReport> ImportDocument(store::Store* store, std::string* text,
           issue.object_id = object.id;
           issue.pointer = (bundle ? "/objects/" : "/") + std::to_string(report.summary.objects - 1);
           issue.offset = object.json.offset();
-          json::TextPosition pos = json::PositionOf(whole, issue.offset);
+          if (!positions) positions.emplace(std::string_view(*text));
+          json::TextPosition pos = positions->At(issue.offset);
           issue.line = pos.line;
           issue.column = pos.column;
           issue.message = added.status().message();

@@ -1,5 +1,6 @@
 #include "stix/bundle.h"
 
+#include <optional>
 #include <unordered_map>
 
 #include "crypto/digest.h"
@@ -37,34 +38,14 @@ class Reader {
     }
     if (kept_ >= options_.max_issues) return;
     ++kept_;
-    json::TextPosition pos = Position(issue.offset);
+    // Issue offsets mostly grow through the text: the tracker counts on from the previous one
+    // (counting from the start for every issue would be quadratic in the document size).
+    // Made on first use: ParseStreaming may have moved the text to pad it before that.
+    if (!positions_) positions_.emplace(std::string_view(*text_));
+    json::TextPosition pos = positions_->At(issue.offset);
     issue.line = pos.line;
     issue.column = pos.column;
     issues_->push_back(std::move(issue));
-  }
-
-  // Issue offsets mostly grow through the text: count lines and columns on from the previous
-  // issue instead of from the start (PositionOf is linear in the offset, so counting from the
-  // start for every kept issue was quadratic in the document size).
-  json::TextPosition Position(uint64_t offset) {
-    if (offset > text_->size()) offset = text_->size();
-    if (offset < last_offset_) {
-      last_offset_ = 0;
-      last_position_ = json::TextPosition();
-    }
-    json::TextPosition rel =
-        json::PositionOf(std::string_view(*text_).substr(last_offset_), offset - last_offset_);
-    json::TextPosition pos;
-    if (rel.line == 1) {
-      pos.line = last_position_.line;
-      pos.column = last_position_.column + rel.column - 1;
-    } else {
-      pos.line = last_position_.line + rel.line - 1;
-      pos.column = rel.column;
-    }
-    last_offset_ = offset;
-    last_position_ = pos;
-    return pos;
   }
 
   void CheckDuplicate(const Object& object, const std::string& pointer, std::vector<Issue>* out) {
@@ -90,8 +71,7 @@ class Reader {
   std::vector<Issue>* issues_;
   ReadSummary* summary_;
   uint64_t kept_ = 0;
-  uint64_t last_offset_ = 0;
-  json::TextPosition last_position_;
+  std::optional<json::PositionTracker> positions_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> seen_;
 };
 
