@@ -749,7 +749,8 @@ StatusOr<Value> ParseStreaming(std::string* text, std::string_view stream_key,
 // Serialisation
 
 std::string Minify(std::string_view text) {
-  std::string out(text.size(), '\0');
+  std::string out;
+  out.resize(text.size());  // overwritten by the minifier up to `len`
   size_t len = 0;
   // simdjson's minifier reads whole 64-byte blocks only inside the input and copies the
   // remainder into a block of its own, so it needs no padding (the fuzz target checks this

@@ -252,14 +252,18 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   insert.Bind(1, id_key);
   insert.Bind(2, v_sec);
   insert.Bind(3, v_nano);
-  insert.Bind(4, object.id);
-  insert.Bind(5, object.type);
-  insert.Bind(6, version ? version->ToString() : std::string());
-  insert.Bind(7, object.spec_version);
-  insert.Bind(8, date_added_);
+  // Text bound without copies: everything bound lives until Run() has reset the statement.
+  const std::string modified = version ? version->ToString() : std::string();
+  const json::Value* name = object.json.Find("name");
+  insert.BindUnowned(4, object.id);
+  insert.BindUnowned(5, object.type);
+  insert.BindUnowned(6, modified);
+  insert.BindUnowned(7, object.spec_version);
+  insert.BindUnowned(8, date_added_);
   insert.Bind(9, source_id_);
-  insert.Bind(10, object.Name());
-  insert.BindUnowned(11, json_text);  // Run() resets the statement before json_text dies
+  insert.BindUnowned(10, name != nullptr && name->is_string() ? std::string_view(name->str())
+                                                              : std::string_view());
+  insert.BindUnowned(11, json_text);
   TADAMUN_RETURN_IF_ERROR(insert.Run());
   int64_t seq;
   AddOutcome outcome;
