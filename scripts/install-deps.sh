@@ -9,7 +9,7 @@ packages=(
   # libraries (each wrapped in one module; see docs/architecture.md). cpp-httplib and
   # vectorscan are for the TAXII server and the sweep, next on the list.
   libsimdjson-dev libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev libre2-dev libutf8proc-dev
-  libjpeg62-turbo-dev libpng-dev libwebp-dev libcpp-httplib-dev libvectorscan-dev
+  libidn2-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libcpp-httplib-dev libvectorscan-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev ripgrep wrk python3-faiss
 )

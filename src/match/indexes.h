@@ -1,0 +1,131 @@
+// The exact indicator indexes of the sweep: which indicators does one canonical value hit?
+//
+// An IndicatorIndex is built once from (entry, indicator id) pairs and is then immutable:
+//  - exact sets, one per kind (URL, hash, e-mail, wallet), keyed on the canonical bytes of
+//    match/normalize.h: an open-addressing table of 8-byte slots (32-bit hash + key number)
+//    over one byte arena, with the ids of each key in one flat array;
+//  - the domain set, the same table, probed with every label-boundary suffix of a candidate
+//    (`a.b.evil.com` probes `a.b.evil.com`, `b.evil.com`, `evil.com`, `com`), so `evil.com`
+//    hits `a.evil.com` and never `notevil.com` or `evil.com.br`;
+//  - address ranges for IPv4 and IPv6 (single addresses are blocks of one): identical blocks
+//    share one id list, and the blocks (nested or disjoint, as CIDR blocks always are) are cut
+//    into sorted non-overlapping segments, each listing the blocks that cover it; a lookup is
+//    one binary search.
+// Lookups append the ids of every indicator hit (each id once per entry that hits; an
+// indicator with two entries that both hit appears twice: callers deduplicate per line).
+//
+// Thread-safety: a built index is immutable; any number of threads may look up concurrently.
+// The Builder is not thread-safe.
+//
+//   match::IndicatorIndex::Builder b;
+//   b.Add({.kind = match::EntryKind::kDomain, .value = "evil.com"}, 7);
+//   match::IndicatorIndex index = std::move(b).Build();
+//   std::vector<uint32_t> ids;
+//   index.LookupDomain("a.evil.com", &ids);   // ids == {7}
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "match/normalize.h"
+
+namespace tadamun::match {
+
+enum class EntryKind : uint8_t { kDomain, kUrl, kHash, kEmail, kWallet, kAddress };
+inline constexpr int kExactKinds = 5;  // every kind before kAddress
+std::string_view EntryKindName(EntryKind kind);
+
+// One thing an indicator matches: a canonical value (kDomain..kWallet, as returned by the
+// normalize.h function of that kind) or an address block (kAddress).
+struct IndexEntry {
+  EntryKind kind = EntryKind::kDomain;
+  std::string value;
+  AddressRange range;
+
+  friend bool operator==(const IndexEntry&, const IndexEntry&) = default;
+};
+
+// A hash set of byte strings, each with a list of ids. Immutable once built.
+class ExactSet {
+ public:
+  // `pairs` is consumed (sorted and deduplicated in place).
+  static ExactSet Build(std::vector<std::pair<std::string, uint32_t>> pairs);
+  void Lookup(std::string_view key, std::vector<uint32_t>* ids) const;
+  bool Contains(std::string_view key) const { return Find(key) >= 0; }
+  size_t key_count() const { return key_end_.size(); }
+  size_t MemoryBytes() const;
+
+ private:
+  int64_t Find(std::string_view key) const;
+  std::string arena_;               // keys, back to back
+  std::vector<uint32_t> key_end_;   // end offset of key k in arena_
+  std::vector<uint32_t> id_end_;    // end offset of key k's ids in ids_
+  std::vector<uint32_t> ids_;
+  std::vector<uint64_t> slots_;     // (hash >> 32) << 32 | (k + 1); 0 = empty
+  uint64_t mask_ = 0;
+};
+
+// Address blocks of one family as sorted segments. K is uint32_t (IPv4) or unsigned __int128.
+template <typename K>
+class RangeSet {
+ public:
+  struct Block {
+    K first;
+    K last;
+    uint32_t id;
+  };
+  // Precondition: blocks are nested or disjoint (true of CIDR blocks).
+  static RangeSet Build(std::vector<Block> blocks);
+  void Lookup(K address, std::vector<uint32_t>* ids) const;
+  size_t segment_count() const { return starts_.size(); }
+  size_t MemoryBytes() const;
+
+ private:
+  std::vector<K> starts_;                // segment s covers [starts_[s], lasts_[s]]
+  std::vector<K> lasts_;
+  std::vector<uint32_t> segment_end_;    // end of segment s's block numbers in segment_blocks_
+  std::vector<uint32_t> segment_blocks_;
+  std::vector<uint32_t> block_id_end_;   // end of block b's ids in block_ids_
+  std::vector<uint32_t> block_ids_;
+};
+
+using Uint128 = unsigned __int128;
+
+class IndicatorIndex {
+ public:
+  class Builder {
+   public:
+    void Add(const IndexEntry& entry, uint32_t id);
+    IndicatorIndex Build() &&;
+    size_t size() const { return count_; }
+
+   private:
+    std::vector<std::pair<std::string, uint32_t>> exact_[kExactKinds];
+    std::vector<RangeSet<uint32_t>::Block> v4_;
+    std::vector<RangeSet<Uint128>::Block> v6_;
+    size_t count_ = 0;
+  };
+
+  // `canonical` must come from the normalize.h function of `kind` (not kDomain/kAddress).
+  void LookupExact(EntryKind kind, std::string_view canonical, std::vector<uint32_t>* ids) const;
+  // `domain` must be a NormalizeDomain result; every label-boundary suffix is probed.
+  void LookupDomain(std::string_view domain, std::vector<uint32_t>* ids) const;
+  void LookupIpv4(uint32_t address, std::vector<uint32_t>* ids) const;
+  void LookupIpv6(const Ipv6Bytes& address, std::vector<uint32_t>* ids) const;
+
+  size_t entry_count() const { return entry_count_; }
+  // Heap bytes held by the index (tables, arenas, id lists).
+  size_t MemoryBytes() const;
+
+ private:
+  ExactSet exact_[kExactKinds];
+  RangeSet<uint32_t> v4_;
+  RangeSet<Uint128> v6_;
+  size_t entry_count_ = 0;
+};
+
+Uint128 Ipv6ToInt(const Ipv6Bytes& bytes);
+
+}  // namespace tadamun::match
