@@ -219,6 +219,67 @@ void BM_LookupDomainBaseline(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The alternative to probing every label-boundary suffix: a reversed-label trie whose edges
+// (parent node, label) live in one open-addressing table. A lookup walks from the TLD and
+// stops at the first label with no edge. Kept here only to measure the choice.
+class LabelTrie {
+ public:
+  void Add(std::string_view domain, uint32_t id) {
+    uint32_t node = 0;
+    size_t pos = domain.size();
+    while (true) {
+      size_t dot = domain.rfind('.', pos - 1);
+      size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+      std::string_view label = domain.substr(start, pos - start);
+      auto [it, fresh] = edges_.try_emplace(Key(node, label), static_cast<uint32_t>(ids_.size()));
+      if (fresh) ids_.emplace_back();
+      node = it->second + 1;
+      if (dot == std::string_view::npos) break;
+      pos = dot;
+    }
+    ids_[node - 1].push_back(id);
+  }
+  void Lookup(std::string_view domain, std::vector<uint32_t>* out) const {
+    uint32_t node = 0;
+    size_t pos = domain.size();
+    while (true) {
+      size_t dot = domain.rfind('.', pos - 1);
+      size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+      auto it = edges_.find(Key(node, domain.substr(start, pos - start)));
+      if (it == edges_.end()) return;
+      node = it->second + 1;
+      out->insert(out->end(), ids_[node - 1].begin(), ids_[node - 1].end());
+      if (dot == std::string_view::npos) return;
+      pos = dot;
+    }
+  }
+
+ private:
+  static std::string Key(uint32_t node, std::string_view label) {
+    std::string k(reinterpret_cast<const char*>(&node), 4);
+    k.append(label);
+    return k;
+  }
+  std::unordered_map<std::string, uint32_t> edges_;
+  std::vector<std::vector<uint32_t>> ids_;
+};
+
+void BM_LookupDomainTrie(benchmark::State& state) {
+  const Fixture& f = Get(static_cast<size_t>(state.range(0)));
+  LabelTrie trie;
+  for (size_t i = 0; i < f.entries.size(); ++i) {
+    if (f.entries[i].kind == EntryKind::kDomain) trie.Add(f.entries[i].value, f.ids[i]);
+  }
+  std::vector<uint32_t> ids;
+  size_t i = 0;
+  for (auto _ : state) {
+    ids.clear();
+    trie.Lookup(f.domain_tokens[i++ % f.domain_tokens.size()], &ids);
+    benchmark::DoNotOptimize(ids.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_LookupIpv4(benchmark::State& state) {
   const Fixture& f = Get(static_cast<size_t>(state.range(0)));
   std::vector<uint32_t> ids;
@@ -251,6 +312,7 @@ BENCHMARK(BM_BuildBaseline)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillise
 BENCHMARK(BM_CompilePatterns)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_LookupDomain)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_LookupDomainBaseline)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_LookupDomainTrie)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_LookupIpv4)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_MatchTokenMixed)->Arg(100000)->Arg(1000000);
 
