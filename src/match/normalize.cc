@@ -415,7 +415,11 @@ StatusOr<std::string> NormalizeUrl(std::string_view raw) {
   std::string text;
   text.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == '/') continue;  // JSON "\/"
+    if (raw[i] == '\\') {
+      if (i + 1 < raw.size() && raw[i + 1] == '/') continue;  // JSON "\/"
+      text += "%5C";  // a backslash is not a URL character; keep it escaped
+      continue;
+    }
     text += raw[i];
   }
   auto wrap = [&](const Status& s) { return s.WithPrefix("URL " + Quote(raw) + ": "); };

@@ -59,7 +59,8 @@ struct AddressRange {
 // beyond the prefix must be zero (a block written with host bits set is a typo in the feed).
 StatusOr<AddressRange> ParseCidr(std::string_view text);
 
-// Absolute URL `scheme://authority/path?query#fragment`: JSON `\/` escapes undone; scheme and
+// Absolute URL `scheme://authority/path?query#fragment`: JSON `\/` escapes undone (any other
+// backslash becomes `%5C`); scheme and
 // host lower-cased (host through NormalizeDomain or the IP parsers; IPv6 in brackets printed
 // in RFC 5952 form); user info dropped; default port removed (http 80, https 443, ftp 21,
 // ws 80, wss 443); `%xx` of unreserved characters (ALPHA DIGIT - . _ ~) decoded, other `%xx`

@@ -116,6 +116,8 @@ TEST(NormalizeUrl, Rules) {
   EXPECT_EQ(Url("http://[2001:0db8::0001]:80/x"), "http://[2001:db8::1]/x");
   EXPECT_EQ(Url("http://1.2.3.4:8080/x"), "http://1.2.3.4:8080/x");
   EXPECT_EQ(Url("http://evil.com./"), "http://evil.com/");
+  // A backslash that is not a JSON "\/" escape stays, percent-encoded (found by fuzzing).
+  EXPECT_EQ(Url("http:\\/\\/evil.com\\/a:\\\\//b"), "http://evil.com/a:%5C//b");
   for (std::string_view bad : {"evil.com/a", "://evil.com", "http://evil.com/%4", "http://evil.com/%zz",
                                "http://evil.com:99999/", "http://evil.com:8o/", "http://[::1/", "http://a b/",
                                "http://evil.com/a b"}) {
