@@ -268,6 +268,21 @@ class Differential {
       }
     }
     for (int i = 0; i < 200; ++i) out.push_back(Hex(1 + rng_() % 70));  // noise
+    // One random mutation of every token: a case flip, a deleted, doubled or replaced byte.
+    static constexpr std::string_view kBytes = ".:/@[]%0123456789abcdefxyzABCDEFXYZ-_~ü";
+    size_t n = out.size();
+    for (size_t i = 0; i < n; ++i) {
+      std::string t = out[i];
+      if (t.empty()) continue;
+      size_t at = rng_() % t.size();
+      switch (rng_() % 4) {
+        case 0: t[at] = static_cast<char>(std::isupper(static_cast<unsigned char>(t[at])) ? std::tolower(t[at]) : std::toupper(t[at])); break;
+        case 1: t.erase(at, 1); break;
+        case 2: t.insert(at, 1, t[at]); break;
+        default: t[at] = kBytes[rng_() % kBytes.size()]; break;
+      }
+      if (!t.empty()) out.push_back(t);
+    }
     return out;
   }
 
