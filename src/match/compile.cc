@@ -1,5 +1,6 @@
 #include "match/compile.h"
 
+#include <optional>
 #include <variant>
 
 #include "pattern/parser.h"
@@ -96,9 +97,87 @@ Status CompileComparison(const Comparison& c, std::vector<IndexEntry>* out) {
   return Status::Ok();
 }
 
+bool IsFastType(std::string_view t) {
+  return t == "domain-name" || t == "ipv4-addr" || t == "ipv6-addr" || t == "url" || t == "file" ||
+         t == "email-addr" || t == kWalletObjectType;
+}
+
+// The shape most feeds use, recognised without the full parser: `[type:value = 'literal']`
+// or `[file:hashes.'ALG' = 'hex']` (spaces only as whitespace, ASCII, no escapes). Anything
+// else returns nullopt and goes through pattern::Parse; CompilePatternWithParser is the
+// reference the tests compare this with.
+std::optional<Comparison> RecognizeSimple(std::string_view t) {
+  if (t.size() > 4096 || t.empty() || t[0] != '[') return std::nullopt;
+  for (char ch : t) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if (u >= 0x80 || u < 0x20 || ch == '\\') return std::nullopt;
+  }
+  size_t i = 1;
+  auto skip = [&] {
+    while (i < t.size() && t[i] == ' ') ++i;
+  };
+  skip();
+  Comparison c;
+  c.column = c.path.column = static_cast<uint32_t>(i + 1);
+  size_t colon = t.find(':', i);
+  if (colon == std::string_view::npos || !IsFastType(t.substr(i, colon - i))) return std::nullopt;
+  c.path.object_type = std::string(t.substr(i, colon - i));
+  i = colon + 1;
+  pattern::PathStep first;
+  if (t.substr(i, 5) == "value" && c.path.object_type != "file") {
+    first.key = "value";
+    c.path.steps.push_back(first);
+    i += 5;
+  } else if (t.substr(i, 8) == "hashes.'" && c.path.object_type == "file") {
+    first.key = "hashes";
+    c.path.steps.push_back(first);
+    i += 8;
+    size_t close = t.find('\'', i);
+    if (close == std::string_view::npos || close == i) return std::nullopt;
+    pattern::PathStep alg;
+    for (size_t k = i; k < close; ++k) {
+      char ch = t[k];
+      if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
+        return std::nullopt;
+      }
+    }
+    alg.key = std::string(t.substr(i, close - i));
+    c.path.steps.push_back(alg);
+    i = close + 1;
+  } else {
+    return std::nullopt;
+  }
+  if (i >= t.size() || (t[i] != ' ' && t[i] != '=')) return std::nullopt;
+  skip();
+  if (i >= t.size() || t[i] != '=') return std::nullopt;
+  ++i;
+  skip();
+  if (i >= t.size() || t[i] != '\'') return std::nullopt;
+  c.literal_column = static_cast<uint32_t>(i + 1);
+  size_t close = t.find('\'', i + 1);
+  if (close == std::string_view::npos) return std::nullopt;
+  c.values.resize(1);
+  std::get<pattern::StringLit>(c.values[0] = pattern::StringLit{}).value = t.substr(i + 1, close - i - 1);
+  i = close + 1;
+  skip();
+  if (i >= t.size() || t[i] != ']') return std::nullopt;
+  if (i + 1 != t.size()) return std::nullopt;
+  c.op = CompareOp::kEq;
+  return c;
+}
+
 }  // namespace
 
 StatusOr<std::vector<IndexEntry>> CompilePattern(std::string_view pattern_text) {
+  if (auto simple = RecognizeSimple(pattern_text)) {
+    std::vector<IndexEntry> out;
+    TADAMUN_RETURN_IF_ERROR(CompileComparison(*simple, &out));
+    return out;
+  }
+  return CompilePatternWithParser(pattern_text);
+}
+
+StatusOr<std::vector<IndexEntry>> CompilePatternWithParser(std::string_view pattern_text) {
   auto parsed = pattern::Parse(pattern_text);
   if (!parsed.ok()) return parsed.status();
   const pattern::Pattern& p = *parsed;

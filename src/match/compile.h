@@ -36,6 +36,11 @@ namespace tadamun::match {
 // The STIX object type Tadamun uses for cryptocurrency wallet indicators.
 inline constexpr std::string_view kWalletObjectType = "cryptocurrency-wallet";
 
+// The common one-comparison shape `[type:value = '...']` is recognised without the pattern
+// parser (same result, same errors); everything else goes through pattern::Parse.
 StatusOr<std::vector<IndexEntry>> CompilePattern(std::string_view pattern_text);
+
+// The same, always through pattern::Parse (the reference the fast path is tested against).
+StatusOr<std::vector<IndexEntry>> CompilePatternWithParser(std::string_view pattern_text);
 
 }  // namespace tadamun::match
