@@ -1,7 +1,8 @@
 // Fuzz target: one value through every normalize.h function, CompilePattern and MatchToken.
 // Invariants: never crashes or hangs; every error is InvalidArgument (FailedPrecondition for
 // patterns the engine must take); every canonical form is a fixed point (normalising it again
-// gives it back); a compiled indicator's own canonical value hits it through MatchToken.
+// gives it back); CompilePattern equals CompilePatternWithParser; a compiled indicator's own
+// canonical value hits it through MatchToken.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -48,6 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)Undefang(text);
 
   auto entries = CompilePattern(text);
+  auto reference = CompilePatternWithParser(text);  // the parser-free fast path must agree
+  if (entries.ok() != reference.ok()) std::abort();
+  if (entries.ok() ? *entries != *reference : entries.status() != reference.status()) std::abort();
   if (!entries.ok()) {
     auto code = entries.status().code();
     if (code != tadamun::StatusCode::kInvalidArgument && code != tadamun::StatusCode::kFailedPrecondition &&
