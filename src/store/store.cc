@@ -144,6 +144,25 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   return store;
 }
 
+Status AddVersionWord(std::string_view word, VersionSelection* v) {
+  if (word == "last") {
+    v->last = true;
+  } else if (word == "first") {
+    v->first = true;
+  } else if (word == "all") {
+    v->all = true;
+  } else {
+    auto t = Timestamp::Parse(word);
+    if (!t.ok()) {
+      return Status::InvalidArgument("'" + std::string(word.substr(0, 80)) +
+                                     "' is not 'last', 'first', 'all' or a timestamp (e.g. "
+                                     "2024-01-31T12:00:00.000Z)");
+    }
+    v->at.push_back(*t);
+  }
+  return Status::Ok();
+}
+
 int64_t Store::IdKey(std::string_view id) const {
   return static_cast<int64_t>(crypto::ShortHash(id_key_secret_, id));
 }

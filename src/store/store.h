@@ -95,6 +95,11 @@ struct VersionSelection {
   static VersionSelection All() { return {false, false, true, {}}; }
 };
 
+// Adds one version word — "last", "first", "all" or a version timestamp, as in TAXII's
+// match[version] and the CLI's --version — to *selection. InvalidArgument names the word and
+// what was expected.
+Status AddVersionWord(std::string_view word, VersionSelection* selection);
+
 struct Query {
   std::vector<std::string> ids;    // empty: any
   std::vector<std::string> types;  // empty: any

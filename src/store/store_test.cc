@@ -204,3 +204,26 @@ TEST(StoreOpenTest, MissingAndForeignFiles) {
 
 }  // namespace
 }  // namespace tadamun::store
+
+namespace tadamun::store {
+namespace {
+
+TEST(VersionWordTest, WordsAndTimestamps) {
+  VersionSelection v{false, false, false, {}};
+  ASSERT_TRUE(AddVersionWord("first", &v).ok());
+  ASSERT_TRUE(AddVersionWord("2020-01-01T00:00:00.5Z", &v).ok());
+  EXPECT_TRUE(v.first);
+  EXPECT_FALSE(v.last);
+  EXPECT_FALSE(v.all);
+  ASSERT_EQ(v.at.size(), 1u);
+  EXPECT_EQ(v.at[0].ToString(), "2020-01-01T00:00:00.5Z");
+  ASSERT_TRUE(AddVersionWord("all", &v).ok());
+  EXPECT_TRUE(v.all);
+  Status bad = AddVersionWord("latest", &v);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("'latest' is not 'last', 'first', 'all' or a timestamp"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace tadamun::store

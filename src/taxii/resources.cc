@@ -207,24 +207,13 @@ StatusOr<Filters> ParseFilters(const std::multimap<std::string, std::string>& pa
       if (!saw_version) q.versions = store::VersionSelection{false, false, false, {}};
       saw_version = true;
       for (const std::string& item : items) {
-        if (item == "last") {
-          q.versions.last = true;
-        } else if (item == "first") {
-          q.versions.first = true;
-        } else if (item == "all") {
-          q.versions.all = true;
-        } else {
-          auto t = Timestamp::Parse(item);
-          if (!t.ok()) {
-            return Status::InvalidArgument("match[version]: '" + item.substr(0, 80) +
-                                           "' is not 'last', 'first', 'all' or a timestamp "
-                                           "(e.g. 2024-01-31T12:00:00.000Z)");
-          }
-          q.versions.at.push_back(*t);
-          version_words.push_back(t->SortKey());
-          continue;
-        }
-        version_words.push_back(item);
+        const size_t exact_before = q.versions.at.size();
+        TADAMUN_RETURN_IF_ERROR(
+            store::AddVersionWord(item, &q.versions).WithPrefix("match[version]"));
+        // The cursor fingerprint names timestamps by instant, so spellings of one match.
+        version_words.push_back(q.versions.at.size() > exact_before
+                                    ? q.versions.at.back().SortKey()
+                                    : item);
       }
     } else {
       std::string allowed = "added_after, limit, next";

@@ -30,21 +30,7 @@ StatusOr<store::VersionSelection> ParseVersions(const std::vector<std::string>& 
   if (values.empty()) return v;
   v.last = false;
   for (const std::string& value : values) {
-    if (value == "last") {
-      v.last = true;
-    } else if (value == "first") {
-      v.first = true;
-    } else if (value == "all") {
-      v.all = true;
-    } else {
-      auto t = Timestamp::Parse(value);
-      if (!t.ok()) {
-        return Status::InvalidArgument("--version " + value +
-                                       ": expected first, last, all or a timestamp (" +
-                                       t.status().message() + ")");
-      }
-      v.at.push_back(*t);
-    }
+    TADAMUN_RETURN_IF_ERROR(store::AddVersionWord(value, &v).WithPrefix("--version"));
   }
   return v;
 }
