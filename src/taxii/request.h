@@ -7,7 +7,7 @@
 //
 // Thread-safety: plain values; no shared state.
 //
-//   Request r{.method = "GET", .path = "/api/collections/"};
+//   Request r{.method = "GET", .path = "/taxii2/api/collections/"};
 //   r.headers.emplace("accept", "application/taxii+json;version=2.1");
 //   Response resp = server.Handle(r);   // resp.status == 200
 #pragma once
@@ -28,7 +28,7 @@ inline constexpr std::string_view kStixMediaType = "application/stix+json;versio
 // Header names compare case-insensitively (lowercased on insertion by AddHeader).
 struct Request {
   std::string method = "GET";
-  std::string path;  // e.g. "/api/collections/<id>/objects/", no query string
+  std::string path;  // e.g. "/taxii2/api/collections/<id>/objects/", no query string
   std::multimap<std::string, std::string> query;    // decoded name → value, e.g. "match[type]"
   std::multimap<std::string, std::string> headers;  // lowercased name → value
   std::string body;

@@ -249,67 +249,77 @@ Server::Server(store::Store& store, ServerOptions options)
 Response Server::Handle(const Request& request) {
   std::string_view path = request.path;
   std::string_view api = options_.api_root_path;
-  auto route = [&]() -> std::optional<Response> {
-    auto method_ok = [&]() -> std::optional<Response> {
-      if (request.method == "GET") return std::nullopt;
+  // Method and Accept checks of a resource that allows `allowed` ("GET" or "GET, POST").
+  auto checks = [&](std::string_view allowed) -> std::optional<Response> {
+    bool method_ok = false;
+    for (std::string_view m : {"GET", "POST", "DELETE"}) {
+      if (request.method == m && allowed.find(m) != std::string_view::npos) method_ok = true;
+    }
+    if (!method_ok) {
       Response r = ErrorResponse(405, "Method not allowed",
                                  "'" + request.method.substr(0, 16) + " " +
                                      std::string(path.substr(0, 200)) +
-                                     "' is not supported (allowed: GET)");
-      r.headers.emplace("Allow", "GET");
+                                     "' is not supported (allowed: " + std::string(allowed) +
+                                     ")");
+      r.headers.emplace("Allow", std::string(allowed));
       return r;
-    };
-    auto accept_ok = [&]() -> std::optional<Response> {
-      if (AcceptsTaxii(request.Header("accept"))) return std::nullopt;
-      return ErrorResponse(406, "Not acceptable",
-                           "the Accept header '" + request.Header("accept")->substr(0, 200) +
-                               "' does not allow " + std::string(kTaxiiMediaType));
-    };
-    auto checks = [&]() -> std::optional<Response> {
-      if (auto r = method_ok()) return r;
-      return accept_ok();
-    };
+    }
+    if (AcceptsTaxii(request.Header("accept"))) return std::nullopt;
+    return ErrorResponse(406, "Not acceptable",
+                         "the Accept header '" + request.Header("accept")->substr(0, 200) +
+                             "' does not allow " + std::string(kTaxiiMediaType));
+  };
+  auto route = [&]() -> std::optional<Response> {
     std::string with_slash(path);
     if (with_slash.empty() || with_slash.back() != '/') with_slash += '/';
     if (with_slash == options_.discovery_path) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET")) return r;
       return Discovery(request);
     }
     if (with_slash.compare(0, api.size(), api) != 0) return std::nullopt;
     std::string_view rest = std::string_view(with_slash).substr(api.size());
     if (rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET")) return r;
       return ApiRoot(request);
     }
-    if (FirstSegment(&rest) != "collections") return std::nullopt;
+    std::string first = FirstSegment(&rest);
+    if (first == "status") {
+      std::string status_id = FirstSegment(&rest);
+      if (status_id.empty() || !rest.empty()) return std::nullopt;
+      if (auto r = checks("GET")) return r;
+      return GetStatus(request, status_id);
+    }
+    if (first != "collections") return std::nullopt;
     if (rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET")) return r;
       return Collections(request);
     }
     std::string collection = FirstSegment(&rest);
     if (collection.empty()) return std::nullopt;
     if (rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET")) return r;
       return GetCollection(request, collection);
     }
     std::string kind = FirstSegment(&rest);
     if (kind == "manifest" && rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET")) return r;
       return Manifest(request, collection);
     }
     if (kind != "objects") return std::nullopt;
     if (rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET, POST")) return r;
+      if (request.method == "POST") return PostObjects(request, collection);
       return GetObjects(request, collection);
     }
     std::string object = FirstSegment(&rest);
     if (object.empty()) return std::nullopt;
     if (rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET, DELETE")) return r;
+      if (request.method == "DELETE") return DeleteObject(request, collection, object);
       return GetObject(request, collection, object);
     }
     if (FirstSegment(&rest) == "versions" && rest.empty()) {
-      if (auto r = checks()) return r;
+      if (auto r = checks("GET")) return r;
       return Versions(request, collection, object);
     }
     return std::nullopt;
@@ -373,7 +383,9 @@ Response Server::Collections(const Request&) {
   return JsonResponse(200, json::ToJson(v));
 }
 
-std::optional<Response> Server::CheckCollection(const std::string& collection_id) {
+std::optional<Response> Server::CheckCollection(const Request& request,
+                                                const std::string& collection_id, Access need) {
+  // TODO(members): the caller's rights on the collection (404 when it may not read it).
   auto c = store_.GetCollection(collection_id);
   if (c.ok()) return std::nullopt;
   if (c.status().code() == StatusCode::kNotFound) {
@@ -383,12 +395,10 @@ std::optional<Response> Server::CheckCollection(const std::string& collection_id
   return InternalError(c.status());
 }
 
-Response Server::GetCollection(const Request&, const std::string& collection_id) {
+Response Server::GetCollection(const Request& request, const std::string& collection_id) {
+  if (auto r = CheckCollection(request, collection_id, Access::kRead)) return std::move(*r);
   auto c = store_.GetCollection(collection_id);
-  if (!c.ok()) {
-    if (auto r = CheckCollection(collection_id)) return std::move(*r);
-    return InternalError(c.status());
-  }
+  if (!c.ok()) return InternalError(c.status());
   return JsonResponse(200, json::ToJson(CollectionJson(*c)));
 }
 
@@ -409,7 +419,7 @@ Response Server::Manifest(const Request& request, const std::string& collection_
 
 Response Server::Paged(const Request& request, const std::string& collection_id,
                        const std::string& object_id, Endpoint endpoint, Shape shape) {
-  if (auto r = CheckCollection(collection_id)) return std::move(*r);
+  if (auto r = CheckCollection(request, collection_id, Access::kRead)) return std::move(*r);
   auto filters = ParseFilters(request.query, endpoint, options_, collection_id + "/" + object_id);
   if (!filters.ok()) return BadRequest(filters.status());
   store::Query& q = filters->query;

@@ -11,6 +11,9 @@
 //   GET <api>/collections/{id}/objects/{object-id}/        envelope of one object's versions
 //   GET <api>/collections/{id}/objects/{object-id}/versions/   the object's version list
 //   GET <api>/collections/{id}/manifest/                   manifest records
+//   POST <api>/collections/{id}/objects/                   add objects (answers a status)
+//   DELETE <api>/collections/{id}/objects/{object-id}/     remove an object (match[version])
+//   GET <api>/status/{status-id}/                          the status of an earlier POST
 // Objects, manifest and versions responses carry X-TAXII-Date-Added-First/Last (when not empty)
 // and page with `limit` and an opaque `next` cursor. The cursor holds the last row's sequence
 // number and a fingerprint of the filters (base64url), so it needs no server memory, survives
@@ -22,17 +25,19 @@
 // Thread-safety: a Server borrows the Store; use it from the Store's thread only.
 //
 //   taxii::Server server(node->store(), {.api_root_title = "CERT-XY"});
-//   taxii::Request r{.path = "/api/collections/"};
+//   taxii::Request r{.path = "/taxii2/api/collections/"};
 //   taxii::Response resp = server.Handle(r);
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "stix/validate.h"
 #include "store/store.h"
 #include "taxii/request.h"
 
@@ -44,13 +49,24 @@ struct ServerOptions {
   std::string contact;                              // discovery contact (omitted if empty)
   std::string discovery_path = "/taxii2/";
   std::string public_url;  // prefix of the URLs in discovery ("https://host:8443"); "" relative
-  std::string api_root_path = "/api/";  // the one API root; absolute, ends with '/'
+  // The one API root; absolute, ends with '/'. Under /taxii2/ so that the node's own REST API
+  // can have /api/ (DESIGN.md: "TAXII 2.1 under /taxii2/").
+  std::string api_root_path = "/taxii2/api/";
   std::string api_root_title = "Tadamun";
   std::string api_root_description;
   uint64_t max_content_length = uint64_t{10} << 20;  // largest POST body accepted, bytes
   uint64_t default_page_size = 100;                  // objects per page without `limit`
   uint64_t max_page_size = 1000;                     // larger `limit` values are lowered to it
+  // Validation of POSTed objects; the node plugs the pattern engine's check in
+  // (node::NodeValidation()).
+  stix::ValidationOptions validation;
+  // Called after a POST or DELETE has committed a change to the store (e.g. to record it in the
+  // node's audit log). May be called from several threads at once; empty: nothing is called.
+  std::function<void()> after_write;
 };
+
+// What a resource needs from the caller's rights on a collection.
+enum class Access { kRead, kWrite };
 
 // Which resource a set of query parameters is for (each allows different filters).
 enum class Endpoint { kObjects, kObject, kVersions, kManifest };
@@ -98,6 +114,14 @@ class Server {
   Response Versions(const Request& request, const std::string& collection_id,
                     const std::string& object_id);
   Response Manifest(const Request& request, const std::string& collection_id);
+  // POST objects: validates the envelope's objects, stores the valid ones in one transaction,
+  // answers 202 with a status resource (write.cc).
+  Response PostObjects(const Request& request, const std::string& collection_id);
+  // DELETE one object (all versions, or those match[version] selects) from the collection.
+  Response DeleteObject(const Request& request, const std::string& collection_id,
+                        const std::string& object_id);
+  // GET the status resource of an earlier POST.
+  Response GetStatus(const Request& request, const std::string& status_id);
 
   const ServerOptions& options() const { return options_; }
 
@@ -106,8 +130,11 @@ class Server {
   // Objects/object/manifest/versions share one paged scan; `object_id` empty: any object.
   Response Paged(const Request& request, const std::string& collection_id,
                  const std::string& object_id, Endpoint endpoint, Shape shape);
-  // 404 error response when the collection does not exist; nullopt when it does.
-  std::optional<Response> CheckCollection(const std::string& collection_id);
+  // The error response when the collection does not exist or the caller may not `need` it
+  // (404 when the caller may not even see it, so its existence is not revealed; 403 when it may
+  // read but not write); nullopt when access is allowed.
+  std::optional<Response> CheckCollection(const Request& request, const std::string& collection_id,
+                                          Access need);
 
   store::Store& store_;
   ServerOptions options_;

@@ -126,7 +126,7 @@ class ResourcesTest : public ::testing::Test {
                     .ok());
     return out;
   }
-  std::string Objects(const char* c) { return std::string("/api/collections/") + c + "/objects/"; }
+  std::string Objects(const char* c) { return std::string("/taxii2/api/collections/") + c + "/objects/"; }
 
   std::string dir_;
   std::string added1_, added2_;
@@ -153,26 +153,26 @@ TEST_F(ResourcesTest, Discovery) {
   EXPECT_EQ(r.Header("content-type"), std::string(kTaxiiMediaType));
   json::Value v = Body(r);
   EXPECT_EQ(Str(v, "title"), "Tadamun TAXII 2.1 server");
-  EXPECT_EQ(Str(v, "default"), "/api/");
+  EXPECT_EQ(Str(v, "default"), "/taxii2/api/");
   ASSERT_NE(v.Find("api_roots"), nullptr);
   ASSERT_EQ(v.Find("api_roots")->items().size(), 1u);
-  EXPECT_EQ(v.Find("api_roots")->items()[0].str(), "/api/");
+  EXPECT_EQ(v.Find("api_roots")->items()[0].str(), "/taxii2/api/");
   EXPECT_EQ(v.Find("description"), nullptr);  // empty options are omitted
 }
 
 TEST_F(ResourcesTest, ApiRoot) {
-  Response r = Get("/api/");
+  Response r = Get("/taxii2/api/");
   ASSERT_EQ(r.status, 200);
   json::Value v = Body(r);
   EXPECT_EQ(Str(v, "title"), "Tadamun");
   ASSERT_NE(v.Find("versions"), nullptr);
   EXPECT_EQ(v.Find("versions")->items()[0].str(), "application/taxii+json;version=2.1");
   EXPECT_EQ(v.Find("max_content_length")->AsInt64(), int64_t{10} << 20);
-  EXPECT_EQ(Get("/api").status, 200);  // the trailing slash may be left off
+  EXPECT_EQ(Get("/taxii2/api").status, 200);  // the trailing slash may be left off
 }
 
 TEST_F(ResourcesTest, CollectionsAndCollection) {
-  json::Value v = Body(Get("/api/collections/"));
+  json::Value v = Body(Get("/taxii2/api/collections/"));
   ASSERT_NE(v.Find("collections"), nullptr);
   std::set<std::string> ids;
   for (const json::Value& c : v.Find("collections")->items()) {
@@ -182,11 +182,11 @@ TEST_F(ResourcesTest, CollectionsAndCollection) {
     EXPECT_EQ(c.Find("media_types")->items()[0].str(), "application/stix+json;version=2.1");
   }
   EXPECT_EQ(ids, (std::set<std::string>{kC1, kC2}));
-  json::Value c = Body(Get(std::string("/api/collections/") + kC1 + "/"));
+  json::Value c = Body(Get(std::string("/taxii2/api/collections/") + kC1 + "/"));
   EXPECT_EQ(Str(c, "id"), kC1);
   EXPECT_EQ(Str(c, "title"), "Partners");
   EXPECT_EQ(Str(c, "description"), "shared with partners");
-  ExpectError(Get("/api/collections/nope/"), 404, "nope");
+  ExpectError(Get("/taxii2/api/collections/nope/"), 404, "nope");
 }
 
 TEST_F(ResourcesTest, ObjectsDefaultIsLatestVersionOfEach) {
@@ -264,7 +264,7 @@ TEST_F(ResourcesTest, PagingMatchesStoreScan) {
     for (int limit : {1, 2, 3, 5, 7, 100}) {
       for (bool manifest : {false, true}) {
         SCOPED_TRACE(c.query + " limit=" + std::to_string(limit) + (manifest ? " manifest" : ""));
-        std::string path = manifest ? std::string("/api/collections/") + kC1 + "/manifest/"
+        std::string path = manifest ? std::string("/taxii2/api/collections/") + kC1 + "/manifest/"
                                     : Objects(kC1);
         std::vector<std::string> got;
         std::string next;
@@ -326,7 +326,7 @@ TEST_F(ResourcesTest, CursorSurvivesRestart) {
   next = Str(v, "next");
   EXPECT_EQ(Get(Objects(kC1), "limit=3&match[version]=all,all&next=" + next).status, 200);
   ExpectError(Get(Objects(kC1), "match[version]=first&next=" + next), 400, "different filters");
-  ExpectError(Get(std::string("/api/collections/") + kC1 + "/manifest/",
+  ExpectError(Get(std::string("/taxii2/api/collections/") + kC1 + "/manifest/",
                   "match[version]=all&next=" + next),
               400, "different filters");
   ExpectError(Get(Objects(kC1), "match[version]=all&next=bm9wZQ"), 400, "not a cursor");
@@ -388,26 +388,33 @@ TEST_F(ResourcesTest, BadParametersAre400) {
 TEST_F(ResourcesTest, MethodAcceptAndPathErrors) {
   Request post;
   post.method = "POST";
-  post.path = Objects(kC1);
+  post.path = "/taxii2/api/collections/";
   Response r = server_->Handle(post);
   ExpectError(r, 405, "POST");
   EXPECT_EQ(r.Header("Allow"), "GET");
   post.method = "DELETE";
+  post.path = Objects(kC1);
+  r = server_->Handle(post);
+  ExpectError(r, 405, "DELETE");
+  EXPECT_EQ(r.Header("Allow"), "GET, POST");
+  post.method = "PUT";
   post.path = Objects(kC1) + IdentityId(0) + "/";
-  ExpectError(server_->Handle(post), 405, "DELETE");
+  r = server_->Handle(post);
+  ExpectError(r, 405, "PUT");
+  EXPECT_EQ(r.Header("Allow"), "GET, DELETE");
 
   Request html;
-  html.path = "/api/collections/";
+  html.path = "/taxii2/api/collections/";
   html.AddHeader("Accept", "text/html");
   ExpectError(server_->Handle(html), 406, "text/html");
   html.headers.clear();  // no Accept at all is fine
   EXPECT_EQ(server_->Handle(html).status, 200);
 
   ExpectError(Get("/elsewhere/"), 404, "/elsewhere/");
-  ExpectError(Get("/api/collections/" + std::string(kC1) + "/objects/x/y/"), 404, "x/y");
-  ExpectError(Get("/api/collections/" + std::string(kC1) + "/status/"), 404, "status");
-  ExpectError(Get("/api/collections/nope/objects/"), 404, "nope");
-  ExpectError(Get("/api/collections/nope/manifest/"), 404, "nope");
+  ExpectError(Get("/taxii2/api/collections/" + std::string(kC1) + "/objects/x/y/"), 404, "x/y");
+  ExpectError(Get("/taxii2/api/collections/" + std::string(kC1) + "/status/"), 404, "status");
+  ExpectError(Get("/taxii2/api/collections/nope/objects/"), 404, "nope");
+  ExpectError(Get("/taxii2/api/collections/nope/manifest/"), 404, "nope");
 }
 
 TEST(Cursor, RoundTripAndTampering) {
