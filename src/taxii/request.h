@@ -32,6 +32,9 @@ struct Request {
   std::multimap<std::string, std::string> query;    // decoded name → value, e.g. "match[type]"
   std::multimap<std::string, std::string> headers;  // lowercased name → value
   std::string body;
+  // The authenticated member making the request: set by Server::Handle from the Authorization
+  // header (whatever the caller put here is overwritten); "" when none. Resources read it.
+  std::string member;
 
   void AddHeader(std::string_view name, std::string value);
   // The first value of header `name` (any case), if present.

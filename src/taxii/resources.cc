@@ -246,7 +246,8 @@ StatusOr<Filters> ParseFilters(const std::multimap<std::string, std::string>& pa
 Server::Server(store::Store& store, ServerOptions options)
     : store_(store), options_(std::move(options)) {}
 
-Response Server::Handle(const Request& request) {
+Response Server::Handle(Request request) {
+  request.member.clear();  // TODO(members): authenticate from the Authorization header
   std::string_view path = request.path;
   std::string_view api = options_.api_root_path;
   // Method and Accept checks of a resource that allows `allowed` ("GET" or "GET, POST").

@@ -100,8 +100,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Checks the method and Accept, routes on the path, calls the resource below.
-  Response Handle(const Request& request);
+  // Authenticates the caller (sets request.member), checks the method and Accept, routes on
+  // the path, calls the resource below. Takes the request by value: move a large POST in.
+  Response Handle(Request request);
 
   // The resources (method and Accept already checked by Handle; they do not re-check).
   Response Discovery(const Request& request);
