@@ -31,6 +31,64 @@ std::string EntriesPath(uint64_t index, uint32_t width) {
   return p;
 }
 
+StatusOr<TileRef> ParseTilePath(std::string_view path) {
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument("'" + std::string(path.substr(0, 120)) +
+                                   "' is not a tile path (" + std::string(why) +
+                                   "; expected tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>])");
+  };
+  if (path.size() > 100) return bad("too long");
+  std::string_view rest = path;
+  if (rest.substr(0, 5) != "tile/") return bad("no tile/ prefix");
+  rest.remove_prefix(5);
+  TileRef ref;
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return bad("no index");
+  std::string_view level = rest.substr(0, slash);
+  rest.remove_prefix(slash + 1);
+  if (level == "entries") {
+    ref.entries = true;
+  } else {
+    if (level.empty() || level.size() > 2 || (level.size() == 2 && level[0] == '0')) {
+      return bad("bad level");
+    }
+    for (char c : level) {
+      if (c < '0' || c > '9') return bad("bad level");
+    }
+    ref.level = static_cast<uint32_t>(std::stoul(std::string(level)));
+    if (ref.level > 63) return bad("level above 63");
+  }
+  // The index: ("x" 3 digits "/")* 3 digits, then optionally ".p/" width.
+  std::string_view width;
+  if (size_t p = rest.find(".p/"); p != std::string_view::npos) {
+    width = rest.substr(p + 3);
+    rest = rest.substr(0, p);
+    if (width.empty() || width.size() > 3 || width[0] == '0') return bad("bad width");
+    for (char c : width) {
+      if (c < '0' || c > '9') return bad("bad width");
+    }
+    ref.width = static_cast<uint32_t>(std::stoul(std::string(width)));
+    if (ref.width >= kTileWidth) return bad("width not below 256");
+  }
+  uint64_t index = 0;
+  size_t groups = 0;
+  while (true) {
+    bool last = rest.size() == 3;
+    if (!last && (rest.size() < 5 || rest[0] != 'x' || rest[4] != '/')) return bad("bad index");
+    std::string_view digits = last ? rest : rest.substr(1, 3);
+    for (char c : digits) {
+      if (c < '0' || c > '9') return bad("bad index");
+    }
+    if (++groups > 7) return bad("index too large");
+    index = index * 1000 + static_cast<uint64_t>(std::stoul(std::string(digits)));
+    if (last) break;
+    rest.remove_prefix(5);
+  }
+  ref.index = index;
+  if (ref.Path() != path) return bad("not the canonical spelling");
+  return ref;
+}
+
 TileCount TilesAt(uint64_t size, uint32_t level) {
   TileCount c;
   uint32_t shift = kTileHeight * level;

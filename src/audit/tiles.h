@@ -33,6 +33,20 @@ std::string TilePath(uint32_t level, uint64_t index, uint32_t width);
 // "tile/entries/<N>[.p/<width>]".
 std::string EntriesPath(uint64_t index, uint32_t width);
 
+// A tile or entry bundle named by its path.
+struct TileRef {
+  bool entries = false;  // tile/entries/... rather than tile/<level>/...
+  uint32_t level = 0;    // hash tiles: 0..63
+  uint64_t index = 0;
+  uint32_t width = 0;    // 0: full tile; 1..255: partial
+  std::string Path() const { return entries ? EntriesPath(index, width) : TilePath(level, index, width); }
+};
+// Parses a tile path as served ("tile/0/x001/234.p/7", "tile/entries/000"), accepting only the
+// canonical spelling (the one TilePath/EntriesPath produce): anything else — "..", leading
+// zeros in the level, a width of 0 or ≥ 256, an index group without its 'x', extra segments — is
+// InvalidArgument naming the path. Safe to map onto a folder afterwards.
+StatusOr<TileRef> ParseTilePath(std::string_view path);
+
 // For a tree of `size` leaves at tile level `level`: the number of full tiles and the width of
 // the partial tile (0 = none).
 struct TileCount {

@@ -115,3 +115,48 @@ TEST(CheckpointTest, RejectsMalformedText) {
 
 }  // namespace
 }  // namespace tadamun::audit
+
+namespace tadamun::audit {
+namespace {
+
+TEST(TilePathTest, ParsesEveryCanonicalPathBack) {
+  for (uint32_t level : {0u, 1u, 5u, 63u}) {
+    for (uint64_t index : {uint64_t{0}, uint64_t{7}, uint64_t{999}, uint64_t{1000},
+                           uint64_t{1234067}, uint64_t{1} << 40}) {
+      for (uint32_t width : {0u, 1u, 17u, 255u}) {
+        for (bool entries : {false, true}) {
+          std::string path = entries ? EntriesPath(index, width) : TilePath(level, index, width);
+          auto ref = ParseTilePath(path);
+          ASSERT_TRUE(ref.ok()) << path << ": " << ref.status().message();
+          EXPECT_EQ(ref->entries, entries);
+          EXPECT_EQ(ref->index, index);
+          EXPECT_EQ(ref->width, width);
+          if (!entries) {
+            EXPECT_EQ(ref->level, level);
+          }
+          EXPECT_EQ(ref->Path(), path);
+        }
+      }
+    }
+  }
+}
+
+TEST(TilePathTest, RefusesEverythingElse) {
+  for (const char* path :
+       {"", "tile/", "tile/0", "tile/0/", "tile/0/1", "tile/0/01", "tile/0/0001", "tile/00/000",
+        "tile/64/000", "tile/0/001/002", "tile/0/x001/002/", "tile/0/y001/002", "tile/0/x01/002",
+        "tile/0/000.p/0", "tile/0/000.p/256", "tile/0/000.p/07", "tile/0/000.p/", "tile/0/000.p",
+        "tile/0/x000/001", "tile/../000", "tile/0/../000", "tile/0/%2e%2e", "tile/entries/",
+        "tile/entries/../../node.key", "tile/0/000/", "/tile/0/000", "tile//000", "tile/0/0a0",
+        "tile/0/x999/x999/x999/x999/x999/x999/999", "tile/entries/000.p/1/x", "checkpoint"}) {
+    auto ref = ParseTilePath(path);
+    EXPECT_FALSE(ref.ok()) << path;
+    if (!ref.ok()) {
+      EXPECT_EQ(ref.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(ref.status().message().find("not a tile path"), std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tadamun::audit
