@@ -31,8 +31,9 @@ StatusOr<EntryKind> KindFromName(std::string_view name) {
   if (name == "release") return EntryKind::kRelease;
   if (name == "member") return EntryKind::kMember;
   if (name == "key") return EntryKind::kKey;
+  if (name == "delete") return EntryKind::kDelete;
   return Status::InvalidArgument("audit entry: unknown kind '" + std::string(name.substr(0, 40)) +
-                                 "' (expected import, release, member or key)");
+                                 "' (expected import, release, member, key or delete)");
 }
 
 // The optional/required text fields in canonical order.
@@ -80,6 +81,10 @@ Status Validate(const Entry& e) {
       TADAMUN_RETURN_IF_ERROR(require("action", e.action));
       TADAMUN_RETURN_IF_ERROR(require("key", e.key));
       break;
+    case EntryKind::kDelete:
+      TADAMUN_RETURN_IF_ERROR(require("source", e.source));
+      if (e.objects.empty()) return Status::InvalidArgument("audit entry: a delete names no objects");
+      break;
   }
   if (!e.bundle.empty()) {
     std::string_view b = e.bundle;
@@ -121,6 +126,7 @@ std::string_view EntryKindName(EntryKind kind) {
     case EntryKind::kRelease: return "release";
     case EntryKind::kMember: return "member";
     case EntryKind::kKey: return "key";
+    case EntryKind::kDelete: return "delete";
   }
   return "?";
 }
@@ -162,6 +168,17 @@ Entry Entry::Key(std::string time, std::string action, std::string vkey) {
   e.time = std::move(time);
   e.action = std::move(action);
   e.key = std::move(vkey);
+  return e;
+}
+
+Entry Entry::Delete(std::string time, std::string actor, std::string from,
+                    std::vector<ObjectRef> objects) {
+  Entry e;
+  e.kind = EntryKind::kDelete;
+  e.time = std::move(time);
+  e.actor = std::move(actor);
+  e.source = std::move(from);
+  e.objects = std::move(objects);
   return e;
 }
 

@@ -6,22 +6,25 @@
 // optional fields omitted, values non-empty without control characters or surrounding spaces):
 //
 //   tadamun/audit-entry/v1
-//   kind import|release|member|key
+//   kind import|release|member|key|delete
 //   time 2026-11-25T03:00:00Z            RFC 3339 UTC (STIX timestamp rules)
 //   actor <who acted>                    optional: local user, member name or node name
 //   bundle sha256:<64 hex>               import: digest of the bundle file as received
-//   source <where it came from>          import: file name, peer name, TAXII collection
+//   source <where it came from>          import: file name, peer name, TAXII collection;
+//                                        delete: the collection removed from, "collection:<id>"
 //   member <member name>                 release: recipient; member/key: the member concerned
 //   policy <policy name or rule>         release: the policy it was released under
 //   action <word>                        member: add|remove|update; key: create|rotate|revoke
 //   key <C2SP verifier key>              key: the key concerned
 //   part <i>/<n>                         optional: large imports split into n entries
 //   note <free text>                     optional
-//   object <STIX id> <version>           repeated: objects imported or released (version =
-//                                        the object's `modified`, or `-` when it has none)
+//   object <STIX id> <version>           repeated: objects imported, released or deleted
+//                                        (version = the object's `modified`, or `-` when it has
+//                                        none)
 //
 // Required: import → bundle, source; release → member, policy, ≥ 1 object; member → action,
-// member; key → action, key. Decode() accepts only the canonical encoding
+// member; key → action, key; delete → source, ≥ 1 object (actor: who asked, e.g.
+// "taxii:<member>"). Decode() accepts only the canonical encoding
 // (Encode(Decode(b)) == b), so one entry has exactly one byte form. An entry is at most 65535
 // bytes (entry bundles use uint16 lengths): SplitToFit() cuts a large import into parts.
 //
@@ -39,7 +42,7 @@
 
 namespace tadamun::audit {
 
-enum class EntryKind { kImport, kRelease, kMember, kKey };
+enum class EntryKind { kImport, kRelease, kMember, kKey, kDelete };
 
 std::string_view EntryKindName(EntryKind kind);
 
@@ -69,6 +72,9 @@ struct Entry {
                        std::vector<ObjectRef> objects);
   static Entry Member(std::string time, std::string action, std::string member);
   static Entry Key(std::string time, std::string action, std::string vkey);
+  // Object versions removed from a collection (TAXII DELETE); `from` is "collection:<id>".
+  static Entry Delete(std::string time, std::string actor, std::string from,
+                      std::vector<ObjectRef> objects);
 
   friend bool operator==(const Entry&, const Entry&) = default;
 };

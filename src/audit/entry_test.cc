@@ -82,5 +82,32 @@ TEST(EntryTest, SplitsLargeImportsIntoParts) {
   EXPECT_EQ(SplitToFit(small)->at(0), small);
 }
 
+TEST(EntryTest, DeleteEntries) {
+  Entry e = Entry::Delete("2026-11-25T03:00:00.123456Z", "taxii:cert.example",
+                          "collection:91a7b528-80eb-42ed-a74d-c6fbd5a26116",
+                          {{"indicator--1", "2026-01-01T00:00:00.000Z"}, {"ipv4-addr--2", "-"}});
+  auto bytes = EncodeEntry(e);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ(*bytes,
+            "tadamun/audit-entry/v1\nkind delete\ntime 2026-11-25T03:00:00.123456Z\n"
+            "actor taxii:cert.example\nsource collection:91a7b528-80eb-42ed-a74d-c6fbd5a26116\n"
+            "object indicator--1 2026-01-01T00:00:00.000Z\nobject ipv4-addr--2 -\n");
+  auto back = DecodeEntry(*bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, e);
+  EXPECT_EQ(DescribeEntry(e),
+            "delete 2026-11-25T03:00:00.123456Z actor=taxii:cert.example "
+            "source=collection:91a7b528-80eb-42ed-a74d-c6fbd5a26116 objects=2");
+  // A delete names where from and at least one object; the actor is optional.
+  EXPECT_FALSE(EncodeEntry(Entry::Delete("2026-11-25T03:00:00Z", "a", "", {{"x--1", "-"}})).ok());
+  EXPECT_FALSE(EncodeEntry(Entry::Delete("2026-11-25T03:00:00Z", "a", "collection:c", {})).ok());
+  EXPECT_TRUE(EncodeEntry(Entry::Delete("2026-11-25T03:00:00Z", "", "collection:c",
+                                        {{"x--1", "-"}}))
+                  .ok());
+  EXPECT_FALSE(DecodeEntry("tadamun/audit-entry/v1\nkind remove\ntime 2026-11-25T03:00:00Z\n"
+                           "source collection:c\nobject x--1 -\n")
+                   .ok());
+}
+
 }  // namespace
 }  // namespace tadamun::audit
