@@ -71,6 +71,23 @@ CREATE TABLE IF NOT EXISTS collection_objects(
   date_added TEXT NOT NULL,
   UNIQUE(collection_id, obj_seq)
 );
+-- Members of the node's TAXII server (members.cc). token_sha256 is the hex SHA-256 of the
+-- member's API token (the token itself is never stored); UNIQUE makes the lookup by token an
+-- index lookup. revoked_at is '' while the member is active.
+CREATE TABLE IF NOT EXISTS members(
+  name TEXT PRIMARY KEY,
+  token_sha256 TEXT NOT NULL UNIQUE,
+  created TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+-- A member's rights on a collection; no row means no rights.
+CREATE TABLE IF NOT EXISTS member_rights(
+  member TEXT NOT NULL REFERENCES members(name),
+  collection_id TEXT NOT NULL REFERENCES collections(id),
+  can_read INTEGER NOT NULL,
+  can_write INTEGER NOT NULL,
+  PRIMARY KEY(member, collection_id)
+);
 )sql";
 
 // date_added is stored with exactly 6 fractional digits so that text order is time order.

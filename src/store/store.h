@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -140,6 +141,32 @@ struct Collection {
   std::string created;
 };
 
+// A member of the node's TAXII server: a partner that authenticates with an API token.
+struct Member {
+  std::string name;        // 1-64 letters, digits, '.', '-', '_'
+  std::string created;     // RFC 3339
+  std::string revoked_at;  // RFC 3339; "" while the member is active
+  bool active() const { return revoked_at.empty(); }
+};
+
+// A member's rights on one collection (TAXII can_read / can_write). No rights: both false.
+struct Rights {
+  bool can_read = false;
+  bool can_write = false;
+  friend bool operator==(const Rights&, const Rights&) = default;
+};
+
+struct MemberRights {
+  std::string member;
+  std::string collection;
+  Rights rights;
+};
+
+// Whether `name` is a valid member name (1-64 letters, digits, '.', '-', '_').
+bool IsValidMemberName(std::string_view name);
+// The value stored for an API token: lowercase hex SHA-256 of its bytes.
+std::string TokenHash(std::string_view token);
+
 struct Stats {
   uint64_t objects = 0;   // distinct ids
   uint64_t versions = 0;  // stored versions
@@ -187,6 +214,27 @@ class Store {
   StatusOr<Collection> GetCollection(const std::string& id);
 
   StatusOr<Stats> GetStats();
+
+  // Members and their rights (members.cc). An API token is "tdm_" + base64url of 32 random
+  // bytes from getrandom(2); only TokenHash(token) is stored, so AddMember's result is the one
+  // time the token exists in the clear. InvalidArgument for a bad name; AlreadyExists when the
+  // name is taken, also by a revoked member (a name means one member in the audit log forever).
+  StatusOr<std::string> AddMember(const std::string& name);
+  // Marks the member revoked (its token stops authenticating; its rights stay listed).
+  // NotFound for an unknown member; FailedPrecondition when it is already revoked.
+  Status RevokeMember(const std::string& name);
+  StatusOr<std::vector<Member>> Members();              // ordered by name
+  StatusOr<Member> GetMember(const std::string& name);  // NotFound
+  // The member holding `token`, revoked or not (check active()); one index lookup on the hash.
+  // NotFound (without the token in the message) when no member holds it.
+  StatusOr<Member> MemberByToken(std::string_view token);
+  // Replaces `member`'s rights on `collection`; {false, false} removes them. NotFound when the
+  // member or the collection does not exist.
+  Status SetRights(const std::string& member, const std::string& collection, Rights rights);
+  // `member`'s rights on `collection` ({false, false} when none, or either is unknown).
+  StatusOr<Rights> GetRights(const std::string& member, const std::string& collection);
+  // Rights rows ordered by member then collection; only `member`'s when it is not empty.
+  StatusOr<std::vector<MemberRights>> ListRights(const std::string& member = "");
 
  private:
   friend class Import;
