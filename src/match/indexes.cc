@@ -19,24 +19,23 @@ std::string_view EntryKindName(EntryKind kind) {
   return "?";
 }
 
-namespace {
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "KeyHash reads words little-endian");
 
-uint64_t HashKey(std::string_view key) {
-  // 64-bit FNV-1a over 8-byte words, then a final mix; fast for short keys.
-  uint64_t h = 0xcbf29ce484222325ull ^ key.size();
-  size_t i = 0;
-  for (; i + 8 <= key.size(); i += 8) {
+uint64_t KeyHash(std::string_view key) {
+  uint64_t h = kKeyHashSeed;
+  size_t i = key.size();
+  while (i >= 8) {
+    i -= 8;
     uint64_t w;
-    __builtin_memcpy(&w, key.data() + i, 8);
-    h = (h ^ w) * 0x100000001b3ull;
-    h ^= h >> 29;
+    std::memcpy(&w, key.data() + i, 8);
+    h = KeyHashStep(h, w);
   }
-  for (; i < key.size(); ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 0x100000001b3ull;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
+  uint64_t head = 0;
+  std::memcpy(&head, key.data(), i);
+  return KeyHashFinish(h, head, key.size());
 }
+
+namespace {
 
 template <typename T>
 size_t VectorBytes(const std::vector<T>& v) {
@@ -48,41 +47,92 @@ size_t VectorBytes(const std::vector<T>& v) {
 // ---- ExactSet -----------------------------------------------------------------------------
 
 ExactSet ExactSet::Build(std::vector<std::pair<std::string, uint32_t>> pairs) {
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::string arena;
+  std::vector<Pending> pending;
+  pending.reserve(pairs.size());
+  for (const auto& [key, id] : pairs) {
+    pending.push_back({arena.size(), static_cast<uint32_t>(key.size()), id});
+    arena += key;
+  }
+  pairs = {};
+  return Build(arena, std::move(pending));
+}
+
+ExactSet ExactSet::Build(std::string_view arena, std::vector<Pending> pending) {
+  // Sort (hash, entry) records rather than strings: equal keys end up adjacent (ties on the
+  // hash are ordered by the bytes, then the id), and the keys come out in home-slot order.
+  struct Record {
+    uint64_t hash;
+    uint32_t entry;
+  };
+  std::vector<Record> records(pending.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    records[i] = {KeyHash(arena.substr(pending[i].offset, pending[i].length)), static_cast<uint32_t>(i)};
+  }
+  auto key_of = [&](const Record& r) { return arena.substr(pending[r.entry].offset, pending[r.entry].length); };
+  std::sort(records.begin(), records.end(), [&](const Record& a, const Record& b) {
+    if (a.hash != b.hash) return a.hash < b.hash;
+    int c = key_of(a).compare(key_of(b));
+    if (c != 0) return c < 0;
+    return pending[a.entry].id < pending[b.entry].id;
+  });
   ExactSet set;
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if (i == 0 || pairs[i].first != pairs[i - 1].first) {
-      set.arena_ += pairs[i].first;
+  size_t key_bytes = 0;
+  for (const Pending& p : pending) key_bytes += p.length;
+  set.arena_.reserve(key_bytes);
+  set.ids_.reserve(records.size());
+  std::vector<uint64_t> hashes;
+  hashes.reserve(records.size());
+  std::string_view previous;
+  for (size_t i = 0; i < records.size(); ++i) {
+    std::string_view key = key_of(records[i]);
+    uint32_t id = pending[records[i].entry].id;
+    bool same_key = i > 0 && records[i].hash == records[i - 1].hash && key == previous;
+    if (same_key && id == set.ids_.back()) continue;  // a duplicate (key, id)
+    if (!same_key) {
+      set.arena_.append(key);
       set.key_end_.push_back(static_cast<uint32_t>(set.arena_.size()));
       set.id_end_.push_back(static_cast<uint32_t>(set.ids_.size()));
+      hashes.push_back(records[i].hash);
+      previous = key;
     }
-    set.ids_.push_back(pairs[i].second);
+    set.ids_.push_back(id);
     set.id_end_.back() = static_cast<uint32_t>(set.ids_.size());
   }
+  records = {};
+  pending = {};
   set.arena_.shrink_to_fit();
   set.ids_.shrink_to_fit();
   set.key_end_.shrink_to_fit();
   set.id_end_.shrink_to_fit();
+  size_t keys = set.key_end_.size();
+  if (keys == 0) return set;
   size_t capacity = 8;
-  while (capacity * 3 < set.key_end_.size() * 4 + 4) capacity *= 2;  // load <= 3/4
+  int bits = 3;
+  while (capacity * 3 < keys * 4 + 4) capacity *= 2, ++bits;  // load <= 3/4
   set.slots_.assign(capacity, 0);
-  set.mask_ = capacity - 1;
-  for (size_t k = 0; k < set.key_end_.size(); ++k) {
-    uint32_t begin = k == 0 ? 0 : set.key_end_[k - 1];
-    uint64_t h = HashKey(std::string_view(set.arena_).substr(begin, set.key_end_[k] - begin));
-    size_t slot = h & set.mask_;
-    while (set.slots_[slot] != 0) slot = (slot + 1) & set.mask_;
-    set.slots_[slot] = ((h >> 32) << 32) | (k + 1);
+  set.slot_shift_ = 64 - bits;
+  size_t mask = capacity - 1;
+  for (size_t k = 0; k < keys; ++k) {  // homes ascend with k: the table fills front to back
+    size_t slot = hashes[k] >> set.slot_shift_;
+    while (set.slots_[slot] != 0) slot = (slot + 1) & mask;
+    set.slots_[slot] = ((hashes[k] & 0xffffffffu) << 32) | (k + 1);
+  }
+  size_t words = 1;
+  while (words * 4 < keys) words *= 2;  // >= 16 bits per key
+  set.bloom_.assign(words, 0);
+  set.bloom_mask_ = words - 1;
+  for (uint64_t h : hashes) {
+    set.bloom_[(h >> 20) & set.bloom_mask_] |= (uint64_t{1} << (h & 63)) | (uint64_t{1} << ((h >> 6) & 63));
   }
   return set;
 }
 
-int64_t ExactSet::Find(std::string_view key) const {
+int64_t ExactSet::Find(std::string_view key, uint64_t hash) const {
   if (slots_.empty()) return -1;
-  uint64_t h = HashKey(key);
-  uint64_t tag = h >> 32;
-  for (size_t slot = h & mask_;; slot = (slot + 1) & mask_) {
+  uint64_t tag = hash & 0xffffffffu;
+  size_t mask = slots_.size() - 1;
+  for (size_t slot = hash >> slot_shift_;; slot = (slot + 1) & mask) {
     uint64_t s = slots_[slot];
     if (s == 0) return -1;
     if ((s >> 32) != tag) continue;
@@ -94,8 +144,9 @@ int64_t ExactSet::Find(std::string_view key) const {
   }
 }
 
-void ExactSet::Lookup(std::string_view key, std::vector<uint32_t>* ids) const {
-  int64_t k = Find(key);
+void ExactSet::LookupHashed(std::string_view key, uint64_t hash, std::vector<uint32_t>* ids) const {
+  if (!MayContain(hash)) return;
+  int64_t k = Find(key, hash);
   if (k < 0) return;
   uint32_t begin = k == 0 ? 0 : id_end_[k - 1];
   ids->insert(ids->end(), ids_.begin() + begin, ids_.begin() + id_end_[k]);
@@ -103,7 +154,7 @@ void ExactSet::Lookup(std::string_view key, std::vector<uint32_t>* ids) const {
 
 size_t ExactSet::MemoryBytes() const {
   return arena_.capacity() + VectorBytes(key_end_) + VectorBytes(id_end_) + VectorBytes(ids_) +
-         VectorBytes(slots_);
+         VectorBytes(slots_) + VectorBytes(bloom_);
 }
 
 // ---- RangeSet -----------------------------------------------------------------------------
@@ -165,12 +216,35 @@ RangeSet<K> RangeSet<K>::Build(std::vector<Block> blocks) {
   set.segment_blocks_.shrink_to_fit();
   set.block_id_end_.shrink_to_fit();
   set.block_ids_.shrink_to_fit();
+  if constexpr (sizeof(K) == 4) {
+    if (set.starts_.size() >= 1024) {  // about one segment per bucket
+      int bits = 10;
+      while (bits < 20 && (size_t{1} << bits) < set.starts_.size()) ++bits;
+      set.bucket_shift_ = 32 - bits;
+      set.bucket_.resize((size_t{1} << bits) + 1);
+      size_t s = 0;
+      for (size_t b = 0; b < (size_t{1} << bits); ++b) {
+        uint64_t bucket_start = static_cast<uint64_t>(b) << set.bucket_shift_;
+        while (s < set.starts_.size() && set.starts_[s] < bucket_start) ++s;
+        set.bucket_[b] = static_cast<uint32_t>(s);
+      }
+      set.bucket_.back() = static_cast<uint32_t>(set.starts_.size());
+    }
+  }
   return set;
 }
 
 template <typename K>
 void RangeSet<K>::Lookup(K address, std::vector<uint32_t>* ids) const {
-  auto it = std::upper_bound(starts_.begin(), starts_.end(), address);
+  auto lo = starts_.begin(), hi = starts_.end();
+  if constexpr (sizeof(K) == 4) {
+    if (!bucket_.empty()) {  // the answer lies between the bucket's first segment and the next's
+      size_t b = address >> bucket_shift_;
+      lo = starts_.begin() + bucket_[b];
+      hi = starts_.begin() + bucket_[b + 1];
+    }
+  }
+  auto it = std::upper_bound(lo, hi, address);
   if (it == starts_.begin()) return;
   size_t s = static_cast<size_t>(it - starts_.begin()) - 1;
   if (address > lasts_[s]) return;
@@ -184,7 +258,7 @@ void RangeSet<K>::Lookup(K address, std::vector<uint32_t>* ids) const {
 template <typename K>
 size_t RangeSet<K>::MemoryBytes() const {
   return VectorBytes(starts_) + VectorBytes(lasts_) + VectorBytes(segment_end_) +
-         VectorBytes(segment_blocks_) + VectorBytes(block_id_end_) + VectorBytes(block_ids_);
+         VectorBytes(segment_blocks_) + VectorBytes(block_id_end_) + VectorBytes(block_ids_) + VectorBytes(bucket_);
 }
 
 template class RangeSet<uint32_t>;
@@ -201,7 +275,9 @@ Uint128 Ipv6ToInt(const Ipv6Bytes& bytes) {
 void IndicatorIndex::Builder::Add(const IndexEntry& entry, uint32_t id) {
   ++count_;
   if (entry.kind != EntryKind::kAddress) {
-    exact_[static_cast<int>(entry.kind)].push_back({entry.value, id});
+    int k = static_cast<int>(entry.kind);
+    exact_[k].push_back({arena_[k].size(), static_cast<uint32_t>(entry.value.size()), id});
+    arena_[k] += entry.value;
     return;
   }
   if (entry.range.v6) {
@@ -216,7 +292,10 @@ void IndicatorIndex::Builder::Add(const IndexEntry& entry, uint32_t id) {
 
 IndicatorIndex IndicatorIndex::Builder::Build() && {
   IndicatorIndex index;
-  for (int k = 0; k < kExactKinds; ++k) index.exact_[k] = ExactSet::Build(std::move(exact_[k]));
+  for (int k = 0; k < kExactKinds; ++k) {
+    index.exact_[k] = ExactSet::Build(arena_[k], std::move(exact_[k]));
+    arena_[k] = {};
+  }
   index.v4_ = RangeSet<uint32_t>::Build(std::move(v4_));
   index.v6_ = RangeSet<Uint128>::Build(std::move(v6_));
   index.entry_count_ = count_;
@@ -232,7 +311,7 @@ void IndicatorIndex::LookupDomain(std::string_view domain, std::vector<uint32_t>
   const ExactSet& set = exact_[static_cast<int>(EntryKind::kDomain)];
   if (set.key_count() == 0) return;
   while (true) {
-    set.Lookup(domain, ids);
+    set.Lookup(domain, ids);  // the Bloom filter turns most suffixes away
     size_t dot = domain.find('.');
     if (dot == std::string_view::npos) return;
     domain.remove_prefix(dot + 1);

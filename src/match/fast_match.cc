@@ -1,0 +1,397 @@
+#include "match/fast_match.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace tadamun::match {
+namespace {
+
+// ---- Byte classes ---------------------------------------------------------------------------
+
+enum : uint8_t {
+  kHex = 1,        // 0-9 a-f A-F
+  kBase58 = 2,     // the Bitcoin base58 alphabet
+  kHostChar = 4,   // a-z A-Z 0-9 - _ .
+  kSpecial = 8,    // : @ [ ] / \ and bytes >= 0x80: a rule other than "domain" may apply
+  kHigh = 16,      // >= 0x80
+  kBackslash = 32,
+  kAt = 64,
+  kColon = 128,
+};
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  constexpr std::string_view kBase58Chars = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  for (int c = 0; c < 256; ++c) {
+    uint8_t v = 0;
+    bool digit = c >= '0' && c <= '9';
+    bool lower = c >= 'a' && c <= 'z';
+    bool upper = c >= 'A' && c <= 'Z';
+    if (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) v |= kHex;
+    if (kBase58Chars.find(static_cast<char>(c)) != std::string_view::npos) v |= kBase58;
+    if (digit || lower || upper || c == '-' || c == '_' || c == '.') v |= kHostChar;
+    if (c == ':' || c == '@' || c == '[' || c == ']' || c == '/' || c == '\\' || c >= 0x80) v |= kSpecial;
+    if (c >= 0x80) v |= kHigh;
+    if (c == '\\') v |= kBackslash;
+    if (c == '@') v |= kAt;
+    if (c == ':') v |= kColon;
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClass = MakeClasses();
+
+// Lower-case for hosts: 'A'-'Z' -> 'a'-'z'; 0 for a byte no label may hold.
+constexpr std::array<char, 256> MakeHostLower() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    char v = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') v = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') v = static_cast<char>(c + 32);
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}
+constexpr std::array<char, 256> kHostLower = MakeHostLower();
+
+inline uint8_t ClassOf(char c) { return kClass[static_cast<unsigned char>(c)]; }
+
+// ---- Parsers that fail without building a message -------------------------------------------
+
+bool PortOk(std::string_view port) {
+  if (port.empty() || port.size() > 5) return false;
+  uint32_t p = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    p = p * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return p <= 65535;
+}
+
+// ParseIpv4's rules: four decimal parts 0-255, 1-3 digits, no leading zeros.
+bool ParseIpv4Fast(std::string_view t, uint32_t* out) {
+  if (t.size() < 7 || t.size() > 15) return false;
+  uint32_t value = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= t.size() || t[i] != '.') return false;
+      ++i;
+    }
+    size_t start = i;
+    uint32_t v = 0;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9' && i - start < 4) v = v * 10 + static_cast<uint32_t>(t[i++] - '0');
+    size_t len = i - start;
+    if (len == 0 || len > 3 || v > 255 || (len > 1 && t[start] == '0')) return false;
+    value = (value << 8) | v;
+  }
+  if (i != t.size()) return false;
+  *out = value;
+  return true;
+}
+
+// ParseIpv6's rules (inet_pton; at most 45 bytes; no NUL).
+bool ParseIpv6Fast(std::string_view t, Ipv6Bytes* out) {
+  if (t.size() > 45 || t.find(':') == std::string_view::npos) return false;
+  char buf[64];
+  std::memcpy(buf, t.data(), t.size());
+  buf[t.size()] = 0;
+  if (std::memchr(buf, 0, t.size()) != nullptr) return false;
+  return inet_pton(AF_INET6, buf, out->data()) == 1;
+}
+
+// ---- Domains ---------------------------------------------------------------------------------
+
+// A NormalizeDomain result in a stack buffer with 8 readable bytes in front (for the word loads
+// of the suffix hashes).
+struct DomainBuffer {
+  char storage[8 + 256];
+  char* data() { return storage + 8; }
+};
+
+// NormalizeDomain for ASCII text: one trailing dot dropped, lower-cased, 1-253 bytes, labels
+// 1-63 bytes of [a-z0-9_-]. Returns the length, or -1 when NormalizeDomain would fail.
+// Precondition: no byte >= 0x80 (the caller sends those to MatchToken).
+int NormalizeDomainAscii(std::string_view text, DomainBuffer* buf) {
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  if (text.empty() || text.size() > 253) return -1;
+  char* out = buf->data();
+  size_t label = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = kHostLower[static_cast<unsigned char>(text[i])];
+    if (c == 0) return -1;
+    out[i] = c;
+    if (c == '.') {
+      if (label == 0) return -1;
+      label = 0;
+    } else if (++label > 63) {
+      return -1;
+    }
+  }
+  if (label == 0) return -1;
+  return static_cast<int>(text.size());
+}
+
+// IndicatorIndex::LookupDomain on a normalised name in `buf`, with the suffix hashes from one
+// right-to-left pass.
+void LookupDomainFast(const ExactSet& set, DomainBuffer* buf, size_t n, std::vector<uint32_t>* ids) {
+  if (set.key_count() == 0) return;
+  char* b = buf->data();
+  std::memset(buf->storage, 0, 8);
+  uint64_t states[33];
+  states[0] = kKeyHashSeed;
+  for (size_t k = 1; k * 8 <= n; ++k) {
+    uint64_t w;
+    std::memcpy(&w, b + n - 8 * k, 8);
+    states[k] = KeyHashStep(states[k - 1], w);
+  }
+  size_t p = 0;
+  while (true) {
+    size_t len = n - p;
+    size_t r = len % 8;
+    uint64_t head = 0;
+    if (r != 0) {
+      std::memcpy(&head, b + p + r - 8, 8);
+      head >>= 8 * (8 - r);
+    }
+    uint64_t h = KeyHashFinish(states[len / 8], head, len);
+    if (set.MayContain(h)) set.LookupHashed(std::string_view(b + p, len), h, ids);
+    const void* dot = std::memchr(b + p, '.', len);
+    if (dot == nullptr) return;
+    p = static_cast<size_t>(static_cast<const char*>(dot) - b) + 1;
+  }
+}
+
+bool IsHexDigit(char c) { return (ClassOf(c) & kHex) != 0; }
+
+// ---- URLs ------------------------------------------------------------------------------------
+
+// The URL rule when only the host is needed (no URL indicators): accepts exactly what
+// NormalizeUrl accepts (ASCII, no backslash), and looks the host up.
+TokenKind MatchUrlHostOnly(const IndicatorIndex& index, std::string_view t, size_t colon, std::vector<uint32_t>* ids) {
+  if (colon == 0) return TokenKind::kNone;
+  for (size_t i = 0; i < colon; ++i) {
+    char c = t[i];
+    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!(alpha || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))) return TokenKind::kNone;
+  }
+  std::string_view rest = t.substr(colon + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  std::string_view tail = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  // The path and query (before any fragment): escapes well formed, no space or control byte.
+  if (size_t hash = tail.find('#'); hash != std::string_view::npos) tail = tail.substr(0, hash);
+  for (size_t i = 0; i < tail.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(tail[i]);
+    if (c == '%') {
+      if (i + 2 >= tail.size() || !IsHexDigit(tail[i + 1]) || !IsHexDigit(tail[i + 2])) return TokenKind::kNone;
+      i += 2;
+    } else if (c <= 0x20 || c == 0x7f) {
+      return TokenKind::kNone;
+    }
+  }
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host = authority, port;
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return TokenKind::kNone;
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':') return TokenKind::kNone;
+      port = after.substr(1);
+    }
+    Ipv6Bytes v6;
+    if (!ParseIpv6Fast(host, &v6)) return TokenKind::kNone;
+    if (!port.empty() && !PortOk(port)) return TokenKind::kNone;
+    index.LookupIpv6(v6, ids);
+    return TokenKind::kUrl;
+  }
+  if (size_t c = authority.rfind(':'); c != std::string_view::npos) {
+    host = authority.substr(0, c);
+    port = authority.substr(c + 1);
+  }
+  if (!port.empty() && !PortOk(port)) return TokenKind::kNone;
+  // NormalizeUrl checks the host before the port, but both must pass, and the lookups happen
+  // only when the whole URL is valid: check the host into a buffer first, look up after.
+  uint32_t v4;
+  if (ParseIpv4Fast(host, &v4)) {
+    index.LookupIpv4(v4, ids);
+    return TokenKind::kUrl;
+  }
+  DomainBuffer buf;
+  int n = NormalizeDomainAscii(host, &buf);
+  if (n < 0) return TokenKind::kNone;
+  if (ParseIpv4Fast(std::string_view(buf.data(), static_cast<size_t>(n)), &v4)) {
+    index.LookupIpv4(v4, ids);
+  } else {
+    LookupDomainFast(index.exact(EntryKind::kDomain), &buf, static_cast<size_t>(n), ids);
+  }
+  return TokenKind::kUrl;
+}
+
+// NormalizeEmail's checks on the local part (1-64 bytes of atext or '.').
+bool LocalPartOk(std::string_view local) {
+  if (local.empty() || local.size() > 64) return false;
+  for (char c : local) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && (c == 0 || std::strchr("!#$%&'*+-/=?^_`{|}~.", c) == nullptr)) return false;
+  }
+  return true;
+}
+
+bool WalletShaped(std::string_view t, uint8_t all) {
+  if (t.size() > 100) return false;
+  if (t.size() == 42 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) return true;
+  if (t.size() >= 3 && t[2] == '1' && (((t[0] | 0x20) == 'b' && (t[1] | 0x20) == 'c') ||
+                                       ((t[0] | 0x20) == 't' && (t[1] | 0x20) == 'b'))) {
+    return true;
+  }
+  char f = t[0];
+  return (f == '1' || f == '3' || f == 'm' || f == 'n' || f == '2') && t.size() >= 26 && t.size() <= 35 &&
+         (all & kBase58) != 0;
+}
+
+}  // namespace
+
+TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, std::vector<uint32_t>* ids) {
+  const size_t n = token.size();
+  if (n == 0 || n > kMaxValueLength) return TokenKind::kNone;
+  uint8_t any = 0, all = 0xff;
+  for (char c : token) {
+    uint8_t k = ClassOf(c);
+    any |= k;
+    all &= k;
+  }
+  if (any & (kHigh | kBackslash)) return MatchToken(index, token, ids);  // IDN, JSON escapes
+  if (any & kSpecial) {
+    size_t url = (any & kColon) ? token.find("://") : std::string_view::npos;
+    if (url != std::string_view::npos) {
+      if (index.exact(EntryKind::kUrl).key_count() != 0) return MatchToken(index, token, ids);
+      return MatchUrlHostOnly(index, token, url, ids);
+    }
+    if (any & kAt) {
+      if (index.exact(EntryKind::kEmail).key_count() != 0) return MatchToken(index, token, ids);
+      size_t at = token.rfind('@');
+      if (at == 0 || at > 64 || !LocalPartOk(token.substr(0, at))) return TokenKind::kNone;
+      DomainBuffer buf;
+      int len = NormalizeDomainAscii(token.substr(at + 1), &buf);
+      if (len < 0) return TokenKind::kNone;
+      LookupDomainFast(index.exact(EntryKind::kDomain), &buf, static_cast<size_t>(len), ids);
+      return TokenKind::kEmail;
+    }
+  }
+  // IPv4 or IPv4:port.
+  size_t colon = (any & kColon) ? token.find(':') : std::string_view::npos;
+  bool one_colon = colon != std::string_view::npos && token.find(':', colon + 1) == std::string_view::npos;
+  {
+    std::string_view host = token;
+    if (one_colon && PortOk(token.substr(colon + 1))) host = token.substr(0, colon);
+    uint32_t v4;
+    if (ParseIpv4Fast(host, &v4)) {
+      index.LookupIpv4(v4, ids);
+      return TokenKind::kIpv4;
+    }
+  }
+  if (token[0] == '[') {
+    size_t close = token.find(']');
+    if (close == std::string_view::npos) return TokenKind::kNone;
+    std::string_view after = token.substr(close + 1);
+    if (!after.empty() && !(after[0] == ':' && PortOk(after.substr(1)))) return TokenKind::kNone;
+    Ipv6Bytes v6;
+    if (!ParseIpv6Fast(token.substr(1, close - 1), &v6)) return TokenKind::kNone;
+    index.LookupIpv6(v6, ids);
+    return TokenKind::kIpv6;
+  }
+  if (colon != std::string_view::npos && !one_colon) {  // IPv6 text has at least two colons
+    Ipv6Bytes v6;
+    if (ParseIpv6Fast(token, &v6)) {
+      index.LookupIpv6(v6, ids);
+      return TokenKind::kIpv6;
+    }
+  }
+  if ((all & kHex) && (n == 32 || n == 40 || n == 64 || n == 96 || n == 128)) {
+    const ExactSet& hashes = index.exact(EntryKind::kHash);
+    if (hashes.key_count() != 0) {
+      char lower[128];
+      for (size_t i = 0; i < n; ++i) lower[i] = static_cast<char>(token[i] | ((token[i] >= 'A') ? 0x20 : 0));
+      hashes.Lookup(std::string_view(lower, n), ids);
+    }
+    return TokenKind::kHash;
+  }
+  if (WalletShaped(token, all)) {
+    if (auto wallet = NormalizeWallet(token); wallet.ok()) {
+      index.LookupExact(EntryKind::kWallet, *wallet, ids);
+      return TokenKind::kWallet;
+    }
+  }
+  std::string_view host = token;
+  if (colon != std::string_view::npos) {
+    size_t last = token.rfind(':');
+    if (!PortOk(token.substr(last + 1))) return TokenKind::kNone;
+    host = token.substr(0, last);
+  }
+  DomainBuffer buf;
+  int len = NormalizeDomainAscii(host, &buf);
+  if (len < 0) return TokenKind::kNone;
+  LookupDomainFast(index.exact(EntryKind::kDomain), &buf, static_cast<size_t>(len), ids);
+  return TokenKind::kDomain;
+}
+
+// ---- Free text -------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::array<bool, 256> MakeSeparators() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c <= 0x20; ++c) t[static_cast<size_t>(c)] = true;
+  t[0x7f] = true;
+  for (char c : std::string_view("\"'`<>(){}[],;|")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSeparator = MakeSeparators();
+
+}  // namespace
+
+void TokenizeText(std::string_view text, const std::function<void(size_t offset, size_t length)>& on_token) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    while (i < n && kSeparator[static_cast<unsigned char>(text[i])]) ++i;
+    size_t start = i;
+    bool url = false;
+    while (i < n) {
+      char c = text[i];
+      if (kSeparator[static_cast<unsigned char>(c)]) break;
+      if (c == '=' && !url) break;
+      if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') url = true;
+      ++i;
+    }
+    size_t end = i;
+    while (end > start && (text[end - 1] == '.' || text[end - 1] == ':' || text[end - 1] == '!' || text[end - 1] == '?')) {
+      --end;
+    }
+    if (end > start) on_token(start, end - start);
+    if (i < n && text[i] == '=') ++i;
+  }
+}
+
+size_t ScanText(const IndicatorIndex& index, std::string_view text, const TextHitCallback& on_hit) {
+  size_t tokens = 0;
+  std::vector<uint32_t> ids;
+  TokenizeText(text, [&](size_t offset, size_t length) {
+    ++tokens;
+    ids.clear();
+    MatchTokenFast(index, text.substr(offset, length), &ids);
+    if (ids.empty()) return;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    on_hit(offset, length, std::span<const uint32_t>(ids));
+  });
+  return tokens;
+}
+
+}  // namespace tadamun::match

@@ -1,0 +1,58 @@
+// The sweep's hot path: MatchToken (match/token.h) without allocation, and a free-text scanner.
+//
+// MatchTokenFast gives exactly the result of MatchToken — the same kind, the same ids in the
+// same order — for every token (fast_match_test.cc checks it on millions of generated tokens,
+// fuzz/match_fast_fuzzer.cc on arbitrary bytes). It gets there by:
+//  - classifying the token in one pass over a byte-class table (no find() per rule);
+//  - parsing IPv4, ports and IPv6 without building error messages (the normalize.h parsers
+//    build one on every failure, and most log tokens fail most rules);
+//  - validating a URL, host or e-mail domain in place and lower-casing the host into a stack
+//    buffer; the hashes of all its label-boundary suffixes come from one right-to-left pass
+//    (KeyHash in match/indexes.h reads words from the end of the key), and each suffix is
+//    first tested against the domain set's Bloom filter, so a miss costs no table probe;
+//  - a URL whose host is all that is needed (no URL indicators) is never copied.
+// Tokens it has no fast route for — bytes >= 0x80 (IDN), backslashes (JSON escapes), URLs
+// when URL indicators exist, e-mail addresses when e-mail indicators exist, wallet-shaped
+// tokens — go through MatchToken itself, so the results cannot drift apart.
+//
+// ScanText cuts free text into tokens and looks each one up. A token is a maximal run of bytes
+// other than: ASCII whitespace and control bytes, quotes (" ' `), and < > ( ) { } [ ] , ; |;
+// '=' also ends a token unless the token holds "://" (so `host=evil.com` yields `evil.com` and
+// a URL keeps its query). Trailing '.', ':', '!' and '?' are trimmed from each token (sentence
+// punctuation). Brackets being separators, `[2001:db8::1]:443` yields `2001:db8::1` and `:443`.
+//
+// Thread-safety: pure functions over a const index; call from any number of threads.
+//
+//   std::vector<uint32_t> ids;
+//   match::MatchTokenFast(index, "http://a.EVIL.com:80/x", &ids);   // same as MatchToken
+//   match::ScanText(index, "blocked 1.2.3.4 and evil.com.", [](size_t off, size_t len,
+//       std::span<const uint32_t> ids) { ... });                     // two calls
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "match/indexes.h"
+#include "match/token.h"
+
+namespace tadamun::match {
+
+// Same contract and result as MatchToken: appends the ids `token` hits to `ids` and returns how
+// the token was classified.
+TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, std::vector<uint32_t>* ids);
+
+// Called once per token that hits: its byte offset and length in the text and its ids (sorted,
+// each once). The span is valid only during the call.
+using TextHitCallback = std::function<void(size_t offset, size_t length, std::span<const uint32_t> ids)>;
+
+// Cuts `text` into tokens (rules above), looks each up with MatchTokenFast and calls `on_hit`
+// for each token that hits. Returns the number of tokens looked up.
+size_t ScanText(const IndicatorIndex& index, std::string_view text, const TextHitCallback& on_hit);
+
+// The tokeniser of ScanText alone: calls `on_token(offset, length)` for every token.
+void TokenizeText(std::string_view text, const std::function<void(size_t offset, size_t length)>& on_token);
+
+}  // namespace tadamun::match
