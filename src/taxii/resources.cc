@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -247,9 +248,16 @@ Server::Server(store::Store& store, ServerOptions options)
     : store_(store), options_(std::move(options)) {}
 
 Response Server::Handle(Request request) {
-  request.member.clear();  // TODO(members): authenticate from the Authorization header
   std::string_view path = request.path;
   std::string_view api = options_.api_root_path;
+  // Authentication comes before routing, so an anonymous caller learns nothing about paths.
+  if (auto denied = Authenticate(store_, &request)) {
+    std::string with_slash(path);
+    if (with_slash.empty() || with_slash.back() != '/') with_slash += '/';
+    if (!options_.public_discovery || with_slash != options_.discovery_path) {
+      return std::move(*denied);
+    }
+  }
   // Method and Accept checks of a resource that allows `allowed` ("GET" or "GET, POST").
   auto checks = [&](std::string_view allowed) -> std::optional<Response> {
     bool method_ok = false;
@@ -359,13 +367,13 @@ Response Server::ApiRoot(const Request&) {
 }
 
 namespace {
-json::Value CollectionJson(const store::Collection& c) {
+json::Value CollectionJson(const store::Collection& c, store::Rights rights) {
   json::Value v = json::Value::Object();
   v.Set("id", json::Value::String(c.id));
   v.Set("title", json::Value::String(c.title));
   if (!c.description.empty()) v.Set("description", json::Value::String(c.description));
-  v.Set("can_read", json::Value::Bool(true));
-  v.Set("can_write", json::Value::Bool(false));  // POST objects comes with the server session
+  v.Set("can_read", json::Value::Bool(rights.can_read));  // the caller's rights
+  v.Set("can_write", json::Value::Bool(rights.can_write));
   json::Value media = json::Value::Array();
   media.Append(json::Value::String(std::string(kStixMediaType)));
   v.Set("media_types", std::move(media));
@@ -373,34 +381,72 @@ json::Value CollectionJson(const store::Collection& c) {
 }
 }  // namespace
 
-Response Server::Collections(const Request&) {
+Response Server::Collections(const Request& request) {
   auto collections = store_.Collections();
   if (!collections.ok()) return InternalError(collections.status());
-  if (collections->empty()) return JsonResponse(200, "{}");
+  auto rights = store_.ListRights(request.member);
+  if (!rights.ok()) return InternalError(rights.status());
+  std::map<std::string, store::Rights> by_collection;
+  if (!request.member.empty()) {  // "" would list every member's rights
+    for (const store::MemberRights& r : *rights) by_collection[r.collection] = r.rights;
+  }
   json::Value list = json::Value::Array();
-  for (const store::Collection& c : *collections) list.Append(CollectionJson(c));
+  for (const store::Collection& c : *collections) {
+    auto it = by_collection.find(c.id);
+    if (it == by_collection.end() || Decide(it->second, Access::kRead) == Decision::kHide) {
+      continue;  // the member may not see it (write-only collections are listed, TAXII §5.2)
+    }
+    list.Append(CollectionJson(c, it->second));
+  }
+  if (list.items().empty()) return JsonResponse(200, "{}");
   json::Value v = json::Value::Object();
   v.Set("collections", std::move(list));
   return JsonResponse(200, json::ToJson(v));
 }
 
-std::optional<Response> Server::CheckCollection(const Request& request,
-                                                const std::string& collection_id, Access need) {
-  // TODO(members): the caller's rights on the collection (404 when it may not read it).
-  auto c = store_.GetCollection(collection_id);
-  if (c.ok()) return std::nullopt;
-  if (c.status().code() == StatusCode::kNotFound) {
+std::optional<Response> Server::LookUpRights(const Request& request,
+                                             const std::string& collection_id,
+                                             store::Rights* rights) {
+  // One 404 for "does not exist" and "exists but not for you": same status, headers and body.
+  const auto not_found = [&] {
     return ErrorResponse(404, "Collection not found",
                          "no collection '" + collection_id.substr(0, 200) + "' in this API root");
+  };
+  auto c = store_.GetCollection(collection_id);
+  if (!c.ok()) {
+    if (c.status().code() == StatusCode::kNotFound) return not_found();
+    return InternalError(c.status());
   }
-  return InternalError(c.status());
+  *rights = store::Rights{};
+  if (!request.member.empty()) {
+    auto r = store_.GetRights(request.member, collection_id);
+    if (!r.ok()) return InternalError(r.status());
+    *rights = *r;
+  }
+  if (!rights->can_read && !rights->can_write) return not_found();
+  return std::nullopt;
+}
+
+std::optional<Response> Server::CheckCollection(const Request& request,
+                                                const std::string& collection_id, Access need) {
+  store::Rights rights;
+  if (auto r = LookUpRights(request, collection_id, &rights)) return r;
+  // kHide cannot happen here: LookUpRights answered 404 already.
+  if (Decide(rights, need) == Decision::kAllow) return std::nullopt;
+  return ErrorResponse(403, "Forbidden",
+                       need == Access::kWrite
+                           ? "this member may read collection '" + collection_id.substr(0, 200) +
+                                 "' but not add or delete objects in it"
+                           : "this member may add objects to collection '" +
+                                 collection_id.substr(0, 200) + "' but not read it");
 }
 
 Response Server::GetCollection(const Request& request, const std::string& collection_id) {
-  if (auto r = CheckCollection(request, collection_id, Access::kRead)) return std::move(*r);
+  store::Rights rights;  // either right shows the collection resource (TAXII §5.2)
+  if (auto r = LookUpRights(request, collection_id, &rights)) return std::move(*r);
   auto c = store_.GetCollection(collection_id);
   if (!c.ok()) return InternalError(c.status());
-  return JsonResponse(200, json::ToJson(CollectionJson(*c)));
+  return JsonResponse(200, json::ToJson(CollectionJson(*c, rights)));
 }
 
 Response Server::GetObjects(const Request& request, const std::string& collection_id) {

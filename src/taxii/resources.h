@@ -14,6 +14,10 @@
 //   POST <api>/collections/{id}/objects/                   add objects (answers a status)
 //   DELETE <api>/collections/{id}/objects/{object-id}/     remove an object (match[version])
 //   GET <api>/status/{status-id}/                          the status of an earlier POST
+// Every resource needs an authenticated member (taxii/access.h: Basic or Bearer API token, 401
+// otherwise), except discovery when ServerOptions::public_discovery is set. A collection the
+// member has no rights on is a 404 exactly like an unknown one; `collections` lists only the
+// collections the member may read or write, with the member's own can_read/can_write.
 // Objects, manifest and versions responses carry X-TAXII-Date-Added-First/Last (when not empty)
 // and page with `limit` and an opaque `next` cursor. The cursor holds the last row's sequence
 // number and a fingerprint of the filters (base64url), so it needs no server memory, survives
@@ -39,6 +43,7 @@
 #include "base/status.h"
 #include "stix/validate.h"
 #include "store/store.h"
+#include "taxii/access.h"
 #include "taxii/request.h"
 
 namespace tadamun::taxii {
@@ -48,6 +53,11 @@ struct ServerOptions {
   std::string description;                          // discovery description (omitted if empty)
   std::string contact;                              // discovery contact (omitted if empty)
   std::string discovery_path = "/taxii2/";
+  // Serve discovery without authentication (DESIGN.md: "nothing readable without auth except
+  // TAXII discovery if configured public"; it reveals the title, description, contact and the
+  // API root URLs only, and ignores any credentials sent). Default false: every resource,
+  // discovery included, needs a member's token.
+  bool public_discovery = false;
   std::string public_url;  // prefix of the URLs in discovery ("https://host:8443"); "" relative
   // The one API root; absolute, ends with '/'. Under /taxii2/ so that the node's own REST API
   // can have /api/ (DESIGN.md: "TAXII 2.1 under /taxii2/").
@@ -64,9 +74,6 @@ struct ServerOptions {
   // node's audit log). May be called from several threads at once; empty: nothing is called.
   std::function<void()> after_write;
 };
-
-// What a resource needs from the caller's rights on a collection.
-enum class Access { kRead, kWrite };
 
 // Which resource a set of query parameters is for (each allows different filters).
 enum class Endpoint { kObjects, kObject, kVersions, kManifest };
@@ -136,6 +143,10 @@ class Server {
   // read but not write); nullopt when access is allowed.
   std::optional<Response> CheckCollection(const Request& request, const std::string& collection_id,
                                           Access need);
+  // The caller's rights on an existing collection into *rights; the 404 response (identical
+  // for unknown and unseen collections) or a 500 otherwise.
+  std::optional<Response> LookUpRights(const Request& request, const std::string& collection_id,
+                                       store::Rights* rights);
 
   store::Store& store_;
   ServerOptions options_;

@@ -65,6 +65,12 @@ class ResourcesTest : public ::testing::Test {
     Import(Bundle(second), kC1, &added2_);
     Import(Bundle({Malware(3)}), kC2, nullptr);
     Import(Bundle({Identity(9, "2022-01-01T00:00:00.000Z")}), "", nullptr);
+    // The caller of every request below: a member that may read both collections.
+    auto token = s.AddMember("partner");
+    ASSERT_TRUE(token.ok()) << token.status().ToString();
+    token_ = *token;
+    ASSERT_TRUE(s.SetRights("partner", kC1, {true, false}).ok());
+    ASSERT_TRUE(s.SetRights("partner", kC2, {true, false}).ok());
   }
   void TearDown() override {
     server_.reset();
@@ -94,7 +100,11 @@ class ResourcesTest : public ::testing::Test {
     EXPECT_TRUE(q.ok()) << q.status().ToString();
     if (q.ok()) r.query = *q;
     r.AddHeader("Accept", std::string(kTaxiiMediaType));
-    return server_->Handle(r);
+    return server_->Handle(Authorized(std::move(r)));
+  }
+  Request Authorized(Request r) const {
+    r.AddHeader("Authorization", "Bearer " + token_);
+    return r;
   }
   static json::Value Body(const Response& r) {
     auto v = json::Parse(r.body);
@@ -129,6 +139,7 @@ class ResourcesTest : public ::testing::Test {
   std::string Objects(const char* c) { return std::string("/taxii2/api/collections/") + c + "/objects/"; }
 
   std::string dir_;
+  std::string token_;
   std::string added1_, added2_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<Server> server_;
@@ -389,26 +400,26 @@ TEST_F(ResourcesTest, MethodAcceptAndPathErrors) {
   Request post;
   post.method = "POST";
   post.path = "/taxii2/api/collections/";
-  Response r = server_->Handle(post);
+  Response r = server_->Handle(Authorized(post));
   ExpectError(r, 405, "POST");
   EXPECT_EQ(r.Header("Allow"), "GET");
   post.method = "DELETE";
   post.path = Objects(kC1);
-  r = server_->Handle(post);
+  r = server_->Handle(Authorized(post));
   ExpectError(r, 405, "DELETE");
   EXPECT_EQ(r.Header("Allow"), "GET, POST");
   post.method = "PUT";
   post.path = Objects(kC1) + IdentityId(0) + "/";
-  r = server_->Handle(post);
+  r = server_->Handle(Authorized(post));
   ExpectError(r, 405, "PUT");
   EXPECT_EQ(r.Header("Allow"), "GET, DELETE");
 
   Request html;
   html.path = "/taxii2/api/collections/";
   html.AddHeader("Accept", "text/html");
-  ExpectError(server_->Handle(html), 406, "text/html");
+  ExpectError(server_->Handle(Authorized(html)), 406, "text/html");
   html.headers.clear();  // no Accept at all is fine
-  EXPECT_EQ(server_->Handle(html).status, 200);
+  EXPECT_EQ(server_->Handle(Authorized(html)).status, 200);
 
   ExpectError(Get("/elsewhere/"), 404, "/elsewhere/");
   ExpectError(Get("/taxii2/api/collections/" + std::string(kC1) + "/objects/x/y/"), 404, "x/y");
