@@ -115,7 +115,7 @@ StatusOr<ImportReport> Node::Import(std::string* text, const ImportOptions& opti
 
 Status Node::RecordPendingImports() {
   TADAMUN_ASSIGN_OR_RETURN(auto pending, store_->UnauditedImports());
-  if (pending.empty()) return Status::Ok();
+  if (pending.empty()) return RecordPendingDeletions();
   TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
   // Entries carry the versions each import added, in parts of bounded size.
   constexpr size_t kRefsPerAppend = 50000;
@@ -140,6 +140,28 @@ Status Node::RecordPendingImports() {
         }));
     if (!refs.empty() || !appended) TADAMUN_RETURN_IF_ERROR(flush());
     TADAMUN_RETURN_IF_ERROR(store_->MarkAudited(import.source_id));
+  }
+  return RecordPendingDeletions();
+}
+
+Status Node::RecordPendingDeletions() {
+  TADAMUN_ASSIGN_OR_RETURN(auto pending, store_->UnauditedDeletions());
+  if (pending.empty()) return Status::Ok();
+  TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
+  for (const store::DeletionRecord& deletion : pending) {
+    std::vector<audit::ObjectRef> refs;
+    TADAMUN_RETURN_IF_ERROR(
+        store_->ForEachRemovedVersion(deletion, [&](const store::RemovedVersion& r) -> Status {
+          refs.push_back({r.id, r.version.empty() ? "-" : r.version});
+          return Status::Ok();
+        }));
+    if (!refs.empty()) {  // a deletion always removes at least one version
+      audit::Entry entry = audit::Entry::Delete(deletion.deleted_at, deletion.actor,
+                                                "collection:" + deletion.collection,
+                                                std::move(refs));
+      TADAMUN_RETURN_IF_ERROR(log->AppendEntries({std::move(entry)}).status());  // splits
+    }
+    TADAMUN_RETURN_IF_ERROR(store_->MarkDeletionAudited(deletion.deletion_id));
   }
   return Status::Ok();
 }

@@ -58,8 +58,13 @@ class Node {
   StatusOr<ImportReport> Import(std::string* text, const ImportOptions& options);
 
   // Records in the audit log every committed import not yet recorded there (left over by a
-  // crash between the store's commit and the log's append). Import() calls it.
+  // crash between the store's commit and the log's append), then every pending deletion
+  // (RecordPendingDeletions). Import() calls it; so does the server after a TAXII POST/DELETE.
   Status RecordPendingImports();
+  // Records in the audit log every committed removal of object versions from a collection
+  // (TAXII DELETE, store::Store::RemoveFromCollection) not yet recorded there, as `delete`
+  // entries; at least once, like imports.
+  Status RecordPendingDeletions();
 
   const std::string& dir() const { return dir_; }
   const NodeConfig& config() const { return config_; }

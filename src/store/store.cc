@@ -88,6 +88,28 @@ CREATE TABLE IF NOT EXISTS member_rights(
   can_write INTEGER NOT NULL,
   PRIMARY KEY(member, collection_id)
 );
+-- TAXII status resources of POST requests (status.cc), readable by their member only.
+CREATE TABLE IF NOT EXISTS taxii_status(
+  id TEXT PRIMARY KEY,
+  member TEXT NOT NULL,
+  created TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+-- Removals of object versions from collections (TAXII DELETE, status.cc) and the versions
+-- removed; audited turns 1 once the node has recorded the deletion in its audit log.
+CREATE TABLE IF NOT EXISTS deletions(
+  deletion_id INTEGER PRIMARY KEY,
+  collection_id TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  deleted_at TEXT NOT NULL,
+  audited INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS deleted_versions(
+  deletion_id INTEGER NOT NULL REFERENCES deletions(deletion_id),
+  id TEXT NOT NULL,
+  version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deleted_versions_by_deletion ON deleted_versions(deletion_id);
 )sql";
 
 // date_added is stored with exactly 6 fractional digits so that text order is time order.

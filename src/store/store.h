@@ -167,6 +167,30 @@ bool IsValidMemberName(std::string_view name);
 // The value stored for an API token: lowercase hex SHA-256 of its bytes.
 std::string TokenHash(std::string_view token);
 
+// A TAXII status resource as stored (store/status.cc): the JSON the status endpoint answers,
+// readable only by the member that made the request.
+struct TaxiiStatus {
+  std::string id;       // a UUID
+  std::string member;   // who made the request ("" when unauthenticated)
+  std::string created;  // RFC 3339, when it was stored
+  std::string json;     // the status resource, compact JSON
+};
+
+// One version removed from a collection by a deletion.
+struct RemovedVersion {
+  std::string id;
+  std::string version;  // as stored ("" when unversioned)
+};
+
+// A committed deletion (removal of versions from a collection) as the store records it, until
+// the node has written it to its audit log (like ImportRecord).
+struct DeletionRecord {
+  int64_t deletion_id = 0;
+  std::string collection;
+  std::string actor;       // who asked for it, e.g. "taxii:<member>"
+  std::string deleted_at;  // RFC 3339, microseconds
+};
+
 struct Stats {
   uint64_t objects = 0;   // distinct ids
   uint64_t versions = 0;  // stored versions
@@ -208,6 +232,27 @@ class Store {
   Status ForEachAddedVersion(
       const ImportRecord& import,
       const std::function<Status(std::string_view id, std::string_view version)>& fn);
+
+  // TAXII status resources (store/status.cc). PutTaxiiStatus inserts (AlreadyExists for a
+  // reused id); when an Import is open on this Store it joins that transaction, so a POST's
+  // objects and its status commit together. GetTaxiiStatus: NotFound when absent.
+  Status PutTaxiiStatus(const TaxiiStatus& status);
+  StatusOr<TaxiiStatus> GetTaxiiStatus(const std::string& id);
+
+  // Removes from `collection` the versions of object `id` that `versions` and `spec_versions`
+  // (empty: any) select, in one transaction that also records the deletion for the audit log
+  // (UnauditedDeletions). The versions stay in the store (other collections, provenance, the
+  // audit log refer to them); only their membership in the collection goes. Returns the
+  // versions removed, oldest membership first; empty when none matched (nothing recorded).
+  // FailedPrecondition while an Import is open on this Store.
+  StatusOr<std::vector<RemovedVersion>> RemoveFromCollection(
+      const std::string& collection, const std::string& id, const VersionSelection& versions,
+      const std::vector<std::string>& spec_versions, const std::string& actor);
+  // Deletions not yet recorded in the audit log, oldest first, their versions, and the mark.
+  StatusOr<std::vector<DeletionRecord>> UnauditedDeletions();
+  Status ForEachRemovedVersion(const DeletionRecord& deletion,
+                               const std::function<Status(const RemovedVersion&)>& fn);
+  Status MarkDeletionAudited(int64_t deletion_id);
 
   Status CreateCollection(const Collection& collection);
   StatusOr<std::vector<Collection>> Collections();
