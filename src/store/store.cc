@@ -110,6 +110,18 @@ CREATE TABLE IF NOT EXISTS deleted_versions(
   version TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deleted_versions_by_deletion ON deleted_versions(deletion_id);
+-- Pull cursors (cursors.cc): per source (remote API root URL, remote collection) where the
+-- next pull starts; moved only after a page's import has committed.
+CREATE TABLE IF NOT EXISTS sync_cursors(
+  source TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  added_after TEXT NOT NULL,
+  next TEXT NOT NULL,
+  next_added_after TEXT NOT NULL,
+  objects INTEGER NOT NULL,
+  updated TEXT NOT NULL,
+  PRIMARY KEY(source, collection)
+);
 )sql";
 
 // date_added is stored with exactly 6 fractional digits so that text order is time order.

@@ -141,6 +141,20 @@ struct Collection {
   std::string created;
 };
 
+// Where a pull from one source resumes (federation's cursors, store/cursors.cc): the source is
+// a remote API root URL and one of its collections.
+struct SyncCursor {
+  std::string source;        // the remote API root URL
+  std::string collection;    // the remote collection id
+  std::string added_after;   // start the next run with added_after=this ("" : from the start)
+  // The `next` token of a run that stopped before the end, and the added_after it belongs to
+  // ("" when the last run finished); a resumed run tries it first.
+  std::string next;
+  std::string next_added_after;
+  uint64_t objects = 0;      // objects received from this source in all runs
+  std::string updated;       // RFC 3339, when the cursor last moved
+};
+
 // A member of the node's TAXII server: a partner that authenticates with an API token.
 struct Member {
   std::string name;        // 1-64 letters, digits, '.', '-', '_'
@@ -259,6 +273,13 @@ class Store {
   StatusOr<Collection> GetCollection(const std::string& id);
 
   StatusOr<Stats> GetStats();
+
+  // Pull cursors (store/cursors.cc). GetSyncCursor: nullopt when none is stored yet.
+  // PutSyncCursor inserts or replaces the cursor of (source, collection), setting `updated`.
+  StatusOr<std::optional<SyncCursor>> GetSyncCursor(const std::string& source,
+                                                    const std::string& collection);
+  Status PutSyncCursor(const SyncCursor& cursor);
+  StatusOr<std::vector<SyncCursor>> SyncCursors();
 
   // Members and their rights (members.cc). An API token is "tdm_" + base64url of 32 random
   // bytes from getrandom(2); only TokenHash(token) is stored, so AddMember's result is the one
