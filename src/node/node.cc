@@ -166,4 +166,58 @@ Status Node::RecordPendingDeletions() {
   return Status::Ok();
 }
 
+namespace {
+
+std::string AuditNow() { return Clock::System()->Now().ToString(); }
+
+std::string DescribeRights(const std::string& collection, store::Rights rights) {
+  std::string what = rights.can_read && rights.can_write ? "read write"
+                     : rights.can_read                   ? "read"
+                     : rights.can_write                  ? "write"
+                                                         : "none";
+  return "collection " + collection + " rights " + what;
+}
+
+}  // namespace
+
+StatusOr<std::string> Node::AddMember(const std::string& name) {
+  if (!store::IsValidMemberName(name)) return store_->AddMember(name);  // its error
+  auto existing = store_->GetMember(name);
+  if (existing.ok()) {
+    return Status::AlreadyExists("member " + name +
+                                 " already exists (names are never reused, even after a revoke)");
+  }
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
+  TADAMUN_RETURN_IF_ERROR(
+      log->AppendEntries({audit::Entry::Member(AuditNow(), "add", name)}).status());
+  return store_->AddMember(name);
+}
+
+Status Node::RevokeMember(const std::string& name) {
+  TADAMUN_RETURN_IF_ERROR(store_->RevokeMember(name));
+  auto log = audit::OpenNodeAudit(Env::Default(), dir_);
+  Status s = log.ok() ? (*log)->AppendEntries({audit::Entry::Member(AuditNow(), "remove", name)})
+                            .status()
+                      : log.status();
+  return s.WithPrefix("member " + name + " is revoked, but the audit log could not record it");
+}
+
+Status Node::SetRights(const std::string& member, const std::string& collection,
+                       store::Rights rights) {
+  TADAMUN_ASSIGN_OR_RETURN(store::Member m, store_->GetMember(member));
+  TADAMUN_RETURN_IF_ERROR(store_->GetCollection(collection).status());
+  if (!m.active() && (rights.can_read || rights.can_write)) {
+    return Status::FailedPrecondition("member " + member + " was revoked at " + m.revoked_at +
+                                      "; rights cannot be granted to it");
+  }
+  TADAMUN_ASSIGN_OR_RETURN(store::Rights current, store_->GetRights(member, collection));
+  if (current == rights) return Status::Ok();
+  TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
+  audit::Entry entry = audit::Entry::Member(AuditNow(), "update", member);
+  entry.note = DescribeRights(collection, rights);
+  TADAMUN_RETURN_IF_ERROR(log->AppendEntries({std::move(entry)}).status());
+  return store_->SetRights(member, collection, rights);
+}
+
 }  // namespace tadamun::node

@@ -66,6 +66,20 @@ class Node {
   // entries; at least once, like imports.
   Status RecordPendingDeletions();
 
+  // The members of the node's TAXII server (store/members.cc), every change recorded in the
+  // audit log as a `member` entry: action add, remove (a revocation) or update (rights; the
+  // note says which). The entry of an addition or a grant is appended before the store
+  // changes, so no member or right exists without its entry (a failed store write after it
+  // leaves an entry that the member list contradicts, visibly); a revocation changes the store
+  // first, so it takes effect even when the log cannot be written (the error says so).
+  // AddMember returns the member's API token, the only time it exists in the clear.
+  StatusOr<std::string> AddMember(const std::string& name);
+  Status RevokeMember(const std::string& name);
+  // Sets `member`'s rights on `collection` ({false, false} removes them); no entry when they
+  // are already so. FailedPrecondition for a revoked member, NotFound for unknown names.
+  Status SetRights(const std::string& member, const std::string& collection,
+                   store::Rights rights);
+
   const std::string& dir() const { return dir_; }
   const NodeConfig& config() const { return config_; }
   store::Store& store() { return *store_; }
