@@ -12,13 +12,17 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -180,6 +184,38 @@ inline std::string Get(const std::string& target, const std::string& extra_heade
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " +
          "application/taxii+json;version=2.1\r\n" + extra_headers +
          (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+}
+
+// Writes a fresh self-signed P-256 certificate for CN=127.0.0.1 (valid one day) and its key as
+// PEM files. False on any OpenSSL failure.
+inline bool WriteSelfSignedCertificate(const std::string& cert_path,
+                                       const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* x = X509_new();
+  bool ok = key != nullptr && x != nullptr;
+  if (ok) {
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, key);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    ok = X509_sign(x, key, EVP_sha256()) > 0;
+  }
+  if (ok) {
+    std::FILE* c = std::fopen(cert_path.c_str(), "wb");
+    std::FILE* k = std::fopen(key_path.c_str(), "wb");
+    ok = c && k && PEM_write_X509(c, x) == 1 &&
+         PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    if (c) std::fclose(c);
+    if (k) std::fclose(k);
+  }
+  X509_free(x);
+  EVP_PKEY_free(key);
+  return ok;
 }
 
 }  // namespace tadamun::taxii::testing
