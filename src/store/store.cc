@@ -254,9 +254,12 @@ StatusOr<std::unique_ptr<Import>> Store::BeginImport(const Source& source,
   Timestamp now = clock_->Now();
   std::string added = FormatAdded(now);
   {
+    // date_added grows with seq and add_seq (each import's is later than every earlier one), so
+    // the newest rows hold the latest: two rowid lookups, not a scan of every row per import.
     Statement last(*db_,
-                   "SELECT max(d) FROM (SELECT max(date_added) AS d FROM objects UNION ALL "
-                   "SELECT max(date_added) FROM collection_objects)");
+                   "SELECT max(d) FROM (SELECT * FROM (SELECT date_added AS d FROM objects ORDER BY "
+                   "seq DESC LIMIT 1) UNION ALL SELECT * FROM (SELECT date_added FROM "
+                   "collection_objects ORDER BY add_seq DESC LIMIT 1))");
     if (last.Step() && !last.ColumnIsNull(0)) {
       std::string prev(last.ColumnText(0));
       if (added <= prev) {
