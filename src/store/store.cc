@@ -71,6 +71,9 @@ CREATE TABLE IF NOT EXISTS collection_objects(
   date_added TEXT NOT NULL,
   UNIQUE(collection_id, obj_seq)
 );
+-- Pages of a collection in add order (TAXII GET objects, pull): a range scan instead of a sort
+-- of the whole collection for every page.
+CREATE INDEX IF NOT EXISTS collection_objects_by_add ON collection_objects(collection_id, add_seq);
 -- Members of the node's TAXII server (members.cc). token_sha256 is the hex SHA-256 of the
 -- member's API token (the token itself is never stored); UNIQUE makes the lookup by token an
 -- index lookup. revoked_at is '' while the member is active.
