@@ -29,7 +29,8 @@ size_t HashLength(std::string_view algorithm) {
 
 Status CompileValue(const Comparison& c, std::string_view raw, std::vector<IndexEntry>* out) {
   const std::string& type = c.path.object_type;
-  const std::string value = Undefang(raw);
+  // Undefang only rewrites text holding a bracket or an 'x' (hxxp); most values hold neither.
+  const std::string value = raw.find_first_of("[({xX") == std::string_view::npos ? std::string(raw) : Undefang(raw);
   auto fail = [&](const Status& s) { return Status::InvalidArgument(At(c.literal_column) + s.message()); };
   IndexEntry entry;
   if (type == "ipv4-addr" || type == "ipv6-addr") {

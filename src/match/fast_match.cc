@@ -106,9 +106,11 @@ bool ParseIpv6Fast(std::string_view t, Ipv6Bytes* out) {
 // ---- Domains ---------------------------------------------------------------------------------
 
 // A NormalizeDomain result in a stack buffer with 8 readable bytes in front (for the word loads
-// of the suffix hashes).
+// of the suffix hashes), and where each label starts.
 struct DomainBuffer {
   char storage[8 + 256];
+  uint8_t label_start[128];
+  int labels = 0;
   char* data() { return storage + 8; }
 };
 
@@ -120,6 +122,8 @@ int NormalizeDomainAscii(std::string_view text, DomainBuffer* buf) {
   if (text.empty() || text.size() > 253) return -1;
   char* out = buf->data();
   size_t label = 0;
+  buf->labels = 1;
+  buf->label_start[0] = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = kHostLower[static_cast<unsigned char>(text[i])];
     if (c == 0) return -1;
@@ -127,6 +131,7 @@ int NormalizeDomainAscii(std::string_view text, DomainBuffer* buf) {
     if (c == '.') {
       if (label == 0) return -1;
       label = 0;
+      buf->label_start[buf->labels++] = static_cast<uint8_t>(i + 1);
     } else if (++label > 63) {
       return -1;
     }
@@ -135,10 +140,16 @@ int NormalizeDomainAscii(std::string_view text, DomainBuffer* buf) {
   return static_cast<int>(text.size());
 }
 
-// IndicatorIndex::LookupDomain on a normalised name in `buf`, with the suffix hashes from one
-// right-to-left pass.
-void LookupDomainFast(const ExactSet& set, DomainBuffer* buf, size_t n, std::vector<uint32_t>* ids) {
+// IndicatorIndex::LookupDomain on a normalised name in `buf` (same probes, same order), with
+// the suffix hashes from one right-to-left pass and the Bloom filter before each probe.
+void LookupDomainFast(const IndicatorIndex& index, DomainBuffer* buf, size_t n, std::vector<uint32_t>* ids) {
+  const ExactSet& set = index.exact(EntryKind::kDomain);
   if (set.key_count() == 0) return;
+  // Only suffixes with as many labels as some key: the name's label l starts a suffix of
+  // (labels - l) labels.
+  int first = std::max(0, buf->labels - index.domain_max_labels());
+  int last = buf->labels - index.domain_min_labels();
+  if (first > last) return;
   char* b = buf->data();
   std::memset(buf->storage, 0, 8);
   uint64_t states[33];
@@ -148,8 +159,8 @@ void LookupDomainFast(const ExactSet& set, DomainBuffer* buf, size_t n, std::vec
     std::memcpy(&w, b + n - 8 * k, 8);
     states[k] = KeyHashStep(states[k - 1], w);
   }
-  size_t p = 0;
-  while (true) {
+  for (int l = first; l <= last; ++l) {
+    size_t p = buf->label_start[l];
     size_t len = n - p;
     size_t r = len % 8;
     uint64_t head = 0;
@@ -159,9 +170,6 @@ void LookupDomainFast(const ExactSet& set, DomainBuffer* buf, size_t n, std::vec
     }
     uint64_t h = KeyHashFinish(states[len / 8], head, len);
     if (set.MayContain(h)) set.LookupHashed(std::string_view(b + p, len), h, ids);
-    const void* dot = std::memchr(b + p, '.', len);
-    if (dot == nullptr) return;
-    p = static_cast<size_t>(static_cast<const char*>(dot) - b) + 1;
   }
 }
 
@@ -169,31 +177,60 @@ bool IsHexDigit(char c) { return (ClassOf(c) & kHex) != 0; }
 
 // ---- URLs ------------------------------------------------------------------------------------
 
+// Bytes that end a URL's authority, and bytes the URL routes must send to MatchToken.
+enum : uint8_t { kAuthorityEnd = 1, kAtSign = 2, kColonSign = 4, kSlowByte = 8, kPercent = 16, kBadPathByte = 32 };
+constexpr std::array<uint8_t, 256> MakeUrlClasses() {
+  std::array<uint8_t, 256> t{};
+  t['/'] = t['?'] = t['#'] = kAuthorityEnd;
+  t['@'] = kAtSign;
+  t[':'] = kColonSign;
+  t['\\'] = kSlowByte;
+  for (int c = 0x80; c < 256; ++c) t[static_cast<size_t>(c)] = kSlowByte;
+  t['%'] = kPercent;
+  for (int c = 0; c <= 0x20; ++c) t[static_cast<size_t>(c)] = kBadPathByte;
+  t[0x7f] = kBadPathByte;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kUrlClass = MakeUrlClasses();
+
 // The URL rule when only the host is needed (no URL indicators): accepts exactly what
-// NormalizeUrl accepts (ASCII, no backslash), and looks the host up.
+// NormalizeUrl accepts, and looks the host up. `colon` is where "://" starts and the scheme
+// before it is valid. Tokens with a backslash before the fragment, or a byte >= 0x80 in the
+// authority, go to MatchToken.
 TokenKind MatchUrlHostOnly(const IndicatorIndex& index, std::string_view t, size_t colon, std::vector<uint32_t>* ids) {
-  if (colon == 0) return TokenKind::kNone;
-  for (size_t i = 0; i < colon; ++i) {
-    char c = t[i];
-    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!(alpha || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))) return TokenKind::kNone;
+  const size_t n = t.size();
+  size_t i = colon + 3;
+  const size_t authority_begin = i;
+  size_t at = std::string_view::npos, last_colon = std::string_view::npos;
+  for (; i < n; ++i) {
+    uint8_t k = kUrlClass[static_cast<unsigned char>(t[i])];
+    if (k == 0) continue;
+    if (k & kAuthorityEnd) break;
+    if (k & kSlowByte) return MatchToken(index, t, ids);
+    if (k & kAtSign) at = i;
+    if (k & kColonSign) last_colon = i;
   }
-  std::string_view rest = t.substr(colon + 3);
-  size_t end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, end);
-  std::string_view tail = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-  // The path and query (before any fragment): escapes well formed, no space or control byte.
-  if (size_t hash = tail.find('#'); hash != std::string_view::npos) tail = tail.substr(0, hash);
-  for (size_t i = 0; i < tail.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(tail[i]);
-    if (c == '%') {
-      if (i + 2 >= tail.size() || !IsHexDigit(tail[i + 1]) || !IsHexDigit(tail[i + 2])) return TokenKind::kNone;
+  std::string_view authority = t.substr(authority_begin, i - authority_begin);
+  // The path and query (up to any fragment): escapes well formed, no space or control byte.
+  for (; i < n; ++i) {
+    uint8_t k = kUrlClass[static_cast<unsigned char>(t[i])];
+    if (k == 0 || k == kAuthorityEnd || k == kAtSign || k == kColonSign) {
+      if (t[i] == '#') break;
+      continue;
+    }
+    if (t[i] == '\\') return MatchToken(index, t, ids);
+    if (k & kPercent) {
+      if (i + 2 >= n || !IsHexDigit(t[i + 1]) || !IsHexDigit(t[i + 2])) return TokenKind::kNone;
       i += 2;
-    } else if (c <= 0x20 || c == 0x7f) {
+    } else if (k & kBadPathByte) {
       return TokenKind::kNone;
     }
   }
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (at != std::string_view::npos) {
+    size_t cut = at + 1 - authority_begin;
+    authority.remove_prefix(cut);
+    if (last_colon != std::string_view::npos && last_colon < at) last_colon = std::string_view::npos;
+  }
   std::string_view host = authority, port;
   if (!authority.empty() && authority[0] == '[') {
     size_t close = authority.find(']');
@@ -210,27 +247,40 @@ TokenKind MatchUrlHostOnly(const IndicatorIndex& index, std::string_view t, size
     index.LookupIpv6(v6, ids);
     return TokenKind::kUrl;
   }
-  if (size_t c = authority.rfind(':'); c != std::string_view::npos) {
+  if (last_colon != std::string_view::npos) {
+    size_t c = last_colon - static_cast<size_t>(authority.data() - t.data());
     host = authority.substr(0, c);
     port = authority.substr(c + 1);
   }
   if (!port.empty() && !PortOk(port)) return TokenKind::kNone;
-  // NormalizeUrl checks the host before the port, but both must pass, and the lookups happen
-  // only when the whole URL is valid: check the host into a buffer first, look up after.
   uint32_t v4;
-  if (ParseIpv4Fast(host, &v4)) {
+  if (!host.empty() && host[0] >= '0' && host[0] <= '9' && ParseIpv4Fast(host, &v4)) {
     index.LookupIpv4(v4, ids);
     return TokenKind::kUrl;
   }
   DomainBuffer buf;
-  int n = NormalizeDomainAscii(host, &buf);
-  if (n < 0) return TokenKind::kNone;
-  if (ParseIpv4Fast(std::string_view(buf.data(), static_cast<size_t>(n)), &v4)) {
-    index.LookupIpv4(v4, ids);
+  int len = NormalizeDomainAscii(host, &buf);
+  if (len < 0) return TokenKind::kNone;
+  if (buf.data()[0] >= '0' && buf.data()[0] <= '9' && ParseIpv4Fast(std::string_view(buf.data(), static_cast<size_t>(len)), &v4)) {
+    index.LookupIpv4(v4, ids);  // `1.2.3.4.` is a domain whose canonical form reads as IPv4
   } else {
-    LookupDomainFast(index.exact(EntryKind::kDomain), &buf, static_cast<size_t>(n), ids);
+    LookupDomainFast(index, &buf, static_cast<size_t>(len), ids);
   }
   return TokenKind::kUrl;
+}
+
+// Where "://" starts when `t` opens with a valid URL scheme (a letter, then letters, digits,
+// '+', '-', '.'), else npos. Such a "://" is the token's first.
+size_t SchemeEnd(std::string_view t) {
+  size_t i = 0;
+  while (i < t.size()) {
+    char c = t[i];
+    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!(alpha || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))) break;
+    ++i;
+  }
+  if (i == 0 || i + 3 > t.size() || t[i] != ':' || t[i + 1] != '/' || t[i + 2] != '/') return std::string_view::npos;
+  return i;
 }
 
 // NormalizeEmail's checks on the local part (1-64 bytes of atext or '.').
@@ -260,6 +310,18 @@ bool WalletShaped(std::string_view t, uint8_t all) {
 TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, std::vector<uint32_t>* ids) {
   const size_t n = token.size();
   if (n == 0 || n > kMaxValueLength) return TokenKind::kNone;
+  // The two shapes most log fields have, recognised before the classification pass.
+  char first = token[0];
+  if (first >= '0' && first <= '9') {
+    uint32_t v4;
+    if (n <= 15 && ParseIpv4Fast(token, &v4)) {  // an IPv4 token fits no earlier rule
+      index.LookupIpv4(v4, ids);
+      return TokenKind::kIpv4;
+    }
+  } else if (index.exact(EntryKind::kUrl).key_count() == 0) {
+    size_t scheme = SchemeEnd(token);
+    if (scheme != std::string_view::npos) return MatchUrlHostOnly(index, token, scheme, ids);
+  }
   uint8_t any = 0, all = 0xff;
   for (char c : token) {
     uint8_t k = ClassOf(c);
@@ -270,8 +332,9 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
   if (any & kSpecial) {
     size_t url = (any & kColon) ? token.find("://") : std::string_view::npos;
     if (url != std::string_view::npos) {
+      // Without URL indicators a valid scheme took the route above; this one is malformed.
       if (index.exact(EntryKind::kUrl).key_count() != 0) return MatchToken(index, token, ids);
-      return MatchUrlHostOnly(index, token, url, ids);
+      return TokenKind::kNone;
     }
     if (any & kAt) {
       if (index.exact(EntryKind::kEmail).key_count() != 0) return MatchToken(index, token, ids);
@@ -280,7 +343,7 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
       DomainBuffer buf;
       int len = NormalizeDomainAscii(token.substr(at + 1), &buf);
       if (len < 0) return TokenKind::kNone;
-      LookupDomainFast(index.exact(EntryKind::kDomain), &buf, static_cast<size_t>(len), ids);
+      LookupDomainFast(index, &buf, static_cast<size_t>(len), ids);
       return TokenKind::kEmail;
     }
   }
@@ -337,7 +400,7 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
   DomainBuffer buf;
   int len = NormalizeDomainAscii(host, &buf);
   if (len < 0) return TokenKind::kNone;
-  LookupDomainFast(index.exact(EntryKind::kDomain), &buf, static_cast<size_t>(len), ids);
+  LookupDomainFast(index, &buf, static_cast<size_t>(len), ids);
   return TokenKind::kDomain;
 }
 

@@ -37,7 +37,8 @@ class TokenGenerator {
 
   // Indicator patterns: domains, IPv4 (some CIDR), IPv6, and optionally URLs, e-mail, hashes.
   std::vector<std::string> Patterns(size_t n, bool all_kinds) {
-    std::vector<std::string> out;
+    // A one-label and a five-label name, so the label-count bounds of the suffix probes move.
+    std::vector<std::string> out = {"[domain-name:value = 'zz']", "[domain-name:value = 'a.b.c.d.evil.zz']"};
     for (size_t i = 0; i < n; ++i) {
       int r = static_cast<int>(rng_() % (all_kinds ? 10 : 6));
       std::string d = Word(2 + rng_() % 6) + "." + Pick({"com", "net", "org", "co.uk", "com.br"});
@@ -115,8 +116,12 @@ class TokenGenerator {
       case 17: t = "http://[2001:db8::" + std::to_string(rng_() % 50) + "]" + Pick({"/", ":8443/", "x/", ":/"}); break;
       case 18: t = d + "."; break;
       case 19: t = "bücher." + d; break;
-      case 20: t = "http:\\/\\/" + d + "\\/x"; break;
-      case 21: t = Pick({"-", "TCP_MISS/200", "GET", "HIER_DIRECT/" + ip, "text/html", "1286536308.779", "..", ".", ":", "a..b", "::", "[]", "@", "a@", "@b"}); break;
+      case 20:
+        t = Pick({"http:\\/\\/" + d + "\\/x", "http://" + d + "/a\\b", "http://" + d + "/a#x\\/y", "http://" + d + "/\xc3\xbc",
+                  "http://" + d + "/a@b:c", "http://a@b@" + d + ":80/", "http://x:1@" + d + "/", std::string(70, 'h') + "://" + d,
+                  "http://" + d + "\\/", "h\xc3\xbcp://" + d, "http://" + d + "?a%2", "http://" + d + "/%4\\/1", "http://[" + d + "]/"});
+        break;
+      case 21: t = Pick({"x.zz", "q.a.b.c.d.evil.zz", "b.c.d.evil.zz", "zz", "zzz", "http://A.B.c.d.evil.zz./", "-", "TCP_MISS/200", "GET", "HIER_DIRECT/" + ip, "text/html", "1286536308.779", "..", ".", ":", "a..b", "::", "[]", "@", "a@", "@b"}); break;
       case 22: t = Word(1 + rng_() % 70); break;
       default: {  // random bytes over an interesting alphabet
         static constexpr std::string_view kBytes = ".:/@[]%#?0123456789abcdefxyzABCDEFXYZ-_~\\ \x01\xc3\xbc";

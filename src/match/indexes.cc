@@ -292,6 +292,20 @@ void IndicatorIndex::Builder::Add(const IndexEntry& entry, uint32_t id) {
 
 IndicatorIndex IndicatorIndex::Builder::Build() && {
   IndicatorIndex index;
+  {
+    const int domain = static_cast<int>(EntryKind::kDomain);
+    int lo = 128, hi = 0;
+    for (const ExactSet::Pending& p : exact_[domain]) {
+      std::string_view key = std::string_view(arena_[domain]).substr(p.offset, p.length);
+      int labels = 1 + static_cast<int>(std::count(key.begin(), key.end(), '.'));
+      lo = std::min(lo, labels);
+      hi = std::max(hi, labels);
+    }
+    if (hi > 0) {
+      index.domain_min_labels_ = lo;
+      index.domain_max_labels_ = hi;
+    }
+  }
   for (int k = 0; k < kExactKinds; ++k) {
     index.exact_[k] = ExactSet::Build(arena_[k], std::move(exact_[k]));
     arena_[k] = {};

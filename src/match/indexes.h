@@ -172,6 +172,9 @@ class IndicatorIndex {
   const ExactSet& exact(EntryKind kind) const { return exact_[static_cast<int>(kind)]; }
   const RangeSet<uint32_t>& ipv4() const { return v4_; }
   const RangeSet<Uint128>& ipv6() const { return v6_; }
+  // The fewest and most labels of any domain key: shorter or longer suffixes cannot hit.
+  int domain_min_labels() const { return domain_min_labels_; }
+  int domain_max_labels() const { return domain_max_labels_; }
 
   size_t entry_count() const { return entry_count_; }
   // Heap bytes held by the index (tables, arenas, id lists).
@@ -182,6 +185,8 @@ class IndicatorIndex {
   RangeSet<uint32_t> v4_;
   RangeSet<Uint128> v6_;
   size_t entry_count_ = 0;
+  int domain_min_labels_ = 1;
+  int domain_max_labels_ = 127;
 };
 
 Uint128 Ipv6ToInt(const Ipv6Bytes& bytes);
