@@ -144,7 +144,9 @@ TEST_F(MembersTest, UnknownAndAlmostRightTokensFindNothing) {
     auto m = store_->MemberByToken(t);
     EXPECT_EQ(m.status().code(), StatusCode::kNotFound) << t;
     // The message never echoes what was presented.
-    if (!t.empty()) EXPECT_EQ(m.status().message().find(t), std::string::npos);
+    if (!t.empty()) {
+      EXPECT_EQ(m.status().message().find(t), std::string::npos);
+    }
   }
 }
 

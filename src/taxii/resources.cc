@@ -412,18 +412,17 @@ std::optional<Response> Server::LookUpRights(const Request& request,
     return ErrorResponse(404, "Collection not found",
                          "no collection '" + collection_id.substr(0, 200) + "' in this API root");
   };
-  auto c = store_.GetCollection(collection_id);
-  if (!c.ok()) {
-    if (c.status().code() == StatusCode::kNotFound) return not_found();
-    return InternalError(c.status());
-  }
+  // Both lookups run whatever the first one finds, so the time taken does not tell an
+  // unknown collection from one the member may not see either.
   *rights = store::Rights{};
   if (!request.member.empty()) {
     auto r = store_.GetRights(request.member, collection_id);
     if (!r.ok()) return InternalError(r.status());
     *rights = *r;
   }
-  if (!rights->can_read && !rights->can_write) return not_found();
+  auto c = store_.GetCollection(collection_id);
+  if (!c.ok() && c.status().code() != StatusCode::kNotFound) return InternalError(c.status());
+  if (!c.ok() || (!rights->can_read && !rights->can_write)) return not_found();
   return std::nullopt;
 }
 
