@@ -74,21 +74,28 @@ bool PortOk(std::string_view port) {
 // ParseIpv4's rules: four decimal parts 0-255, 1-3 digits, no leading zeros.
 bool ParseIpv4Fast(std::string_view t, uint32_t* out) {
   if (t.size() < 7 || t.size() > 15) return false;
+  const char* p = t.data();
+  const char* const end = p + t.size();
+  auto digit = [](char c) { return static_cast<unsigned>(c - '0') <= 9; };
   uint32_t value = 0;
-  size_t i = 0;
   for (int part = 0; part < 4; ++part) {
     if (part > 0) {
-      if (i >= t.size() || t[i] != '.') return false;
-      ++i;
+      if (p >= end || *p != '.') return false;
+      ++p;
     }
-    size_t start = i;
-    uint32_t v = 0;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9' && i - start < 4) v = v * 10 + static_cast<uint32_t>(t[i++] - '0');
-    size_t len = i - start;
-    if (len == 0 || len > 3 || v > 255 || (len > 1 && t[start] == '0')) return false;
+    if (p >= end || !digit(*p)) return false;
+    uint32_t v = static_cast<uint32_t>(*p++ - '0');
+    if (p < end && digit(*p)) {
+      if (v == 0) return false;  // a leading zero
+      v = v * 10 + static_cast<uint32_t>(*p++ - '0');
+      if (p < end && digit(*p)) {
+        v = v * 10 + static_cast<uint32_t>(*p++ - '0');
+        if (v > 255 || (p < end && digit(*p))) return false;
+      }
+    }
     value = (value << 8) | v;
   }
-  if (i != t.size()) return false;
+  if (p != end) return false;
   *out = value;
   return true;
 }
@@ -269,6 +276,80 @@ TokenKind MatchUrlHostOnly(const IndicatorIndex& index, std::string_view t, size
   return TokenKind::kUrl;
 }
 
+// Bytes the path and query must be looked at for: '%', '#', '\\', space, controls and DEL.
+constexpr std::array<bool, 256> MakeTailSpecial() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c <= 0x20; ++c) t[static_cast<size_t>(c)] = true;
+  t[0x7f] = t['%'] = t['#'] = t['\\'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kTailSpecial = MakeTailSpecial();
+
+// The common URL shape `scheme://host[:port][/path][?query][#fragment]`, host of letters,
+// digits, '-', '_' and '.', in one pass: the host is lower-cased into the buffer as it is read.
+// Returns false (nothing looked up) when the URL has another shape (user info, brackets, bytes
+// >= 0x80, two colons, a long host, a backslash): MatchUrlHostOnly takes those.
+bool MatchUrlCommon(const IndicatorIndex& index, std::string_view t, size_t colon, std::vector<uint32_t>* ids,
+                    TokenKind* kind) {
+  const size_t n = t.size();
+  size_t i = colon + 3;
+  DomainBuffer buf;
+  char* out = buf.data();
+  size_t len = 0, label = 0;
+  bool bad_label = false;
+  buf.labels = 1;
+  buf.label_start[0] = 0;
+  for (; i < n; ++i) {
+    char c = kHostLower[static_cast<unsigned char>(t[i])];
+    if (c == 0) break;
+    if (len == 253) return false;
+    out[len++] = c;
+    if (c == '.') {
+      bad_label |= label == 0;
+      label = 0;
+      buf.label_start[buf.labels++] = static_cast<uint8_t>(len);
+    } else {
+      bad_label |= ++label > 63;
+    }
+  }
+  bool port_ok = true;
+  if (i < n && t[i] == ':') {
+    size_t p = ++i;
+    uint32_t port = 0;
+    for (; i < n && static_cast<unsigned>(t[i] - '0') <= 9; ++i) {
+      if (i - p < 6) port = port * 10 + static_cast<uint32_t>(t[i] - '0');
+    }
+    port_ok = i == p || (i - p <= 5 && port <= 65535);  // an empty port is no port
+  }
+  if (i < n && t[i] != '/' && t[i] != '?' && t[i] != '#') return false;  // user info, brackets, ...
+  for (; i < n; ++i) {  // the path and query up to the fragment
+    if (!kTailSpecial[static_cast<unsigned char>(t[i])]) continue;
+    char c = t[i];
+    if (c == '#') break;
+    if (c == '\\') return false;
+    if (c != '%' || i + 2 >= n || !IsHexDigit(t[i + 1]) || !IsHexDigit(t[i + 2])) {
+      *kind = TokenKind::kNone;
+      return true;
+    }
+    i += 2;
+  }
+  *kind = TokenKind::kNone;
+  if (!port_ok) return true;
+  if (len > 0 && out[len - 1] == '.') {  // one trailing dot is dropped
+    --len;
+    --buf.labels;
+  }
+  if (len == 0 || bad_label || out[len - 1] == '.') return true;
+  *kind = TokenKind::kUrl;
+  uint32_t v4;
+  if (out[0] >= '0' && out[0] <= '9' && ParseIpv4Fast(std::string_view(out, len), &v4)) {
+    index.LookupIpv4(v4, ids);
+  } else {
+    LookupDomainFast(index, &buf, len, ids);
+  }
+  return true;
+}
+
 // Where "://" starts when `t` opens with a valid URL scheme (a letter, then letters, digits,
 // '+', '-', '.'), else npos. Such a "://" is the token's first.
 size_t SchemeEnd(std::string_view t) {
@@ -320,7 +401,11 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
     }
   } else if (index.exact(EntryKind::kUrl).key_count() == 0) {
     size_t scheme = SchemeEnd(token);
-    if (scheme != std::string_view::npos) return MatchUrlHostOnly(index, token, scheme, ids);
+    if (scheme != std::string_view::npos) {
+      TokenKind kind;
+      if (MatchUrlCommon(index, token, scheme, ids, &kind)) return kind;
+      return MatchUrlHostOnly(index, token, scheme, ids);
+    }
   }
   uint8_t any = 0, all = 0xff;
   for (char c : token) {

@@ -229,6 +229,12 @@ RangeSet<K> RangeSet<K>::Build(std::vector<Block> blocks) {
         set.bucket_[b] = static_cast<uint32_t>(s);
       }
       set.bucket_.back() = static_cast<uint32_t>(set.starts_.size());
+      set.cover_.assign((size_t{1} << 20) / 64, 0);  // segments are disjoint: at most 2^20 + n bits set
+      for (size_t k = 0; k < set.starts_.size(); ++k) {
+        for (uint64_t q = set.starts_[k] >> 12; q <= (set.lasts_[k] >> 12); ++q) {
+          set.cover_[q / 64] |= uint64_t{1} << (q % 64);
+        }
+      }
     }
   }
   return set;
@@ -239,6 +245,8 @@ void RangeSet<K>::Lookup(K address, std::vector<uint32_t>* ids) const {
   auto lo = starts_.begin(), hi = starts_.end();
   if constexpr (sizeof(K) == 4) {
     if (!bucket_.empty()) {  // the answer lies between the bucket's first segment and the next's
+      uint32_t q = address >> 12;
+      if ((cover_[q / 64] & (uint64_t{1} << (q % 64))) == 0) return;
       size_t b = address >> bucket_shift_;
       lo = starts_.begin() + bucket_[b];
       hi = starts_.begin() + bucket_[b + 1];
@@ -258,7 +266,8 @@ void RangeSet<K>::Lookup(K address, std::vector<uint32_t>* ids) const {
 template <typename K>
 size_t RangeSet<K>::MemoryBytes() const {
   return VectorBytes(starts_) + VectorBytes(lasts_) + VectorBytes(segment_end_) +
-         VectorBytes(segment_blocks_) + VectorBytes(block_id_end_) + VectorBytes(block_ids_) + VectorBytes(bucket_);
+         VectorBytes(segment_blocks_) + VectorBytes(block_id_end_) + VectorBytes(block_ids_) + VectorBytes(bucket_) +
+         VectorBytes(cover_);
 }
 
 template class RangeSet<uint32_t>;

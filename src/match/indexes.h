@@ -138,9 +138,11 @@ class RangeSet {
   std::vector<uint32_t> segment_blocks_;
   std::vector<uint32_t> block_id_end_;   // end of block b's ids in block_ids_
   std::vector<uint32_t> block_ids_;
-  // IPv4 with many segments: bucket_[b] = first segment starting at or after b << bucket_shift_.
+  // IPv4 with many segments: bucket_[b] = first segment starting at or after b << bucket_shift_;
+  // cover_ has bit a >> 12 set when some segment covers an address of that /20.
   std::vector<uint32_t> bucket_;
   int bucket_shift_ = 32;
+  std::vector<uint64_t> cover_;
 };
 
 using Uint128 = unsigned __int128;
