@@ -109,10 +109,10 @@ bool JsonLineScanner::String(size_t* pos, uint32_t* offset, uint32_t* length, bo
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
             i += 6;
           } else {
-            cp = 0xFFFD;
+            return Fail(i - 6, "lone UTF-16 surrogate in a \\u escape");
           }
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          cp = 0xFFFD;
+          return Fail(i - 6, "lone UTF-16 surrogate in a \\u escape");
         }
         AppendUtf8(cp, &scratch_);
         break;

@@ -7,7 +7,7 @@
 // joined with '.', array elements add nothing to the path: in
 //   {"dns":{"answers":[{"rdata":"1.2.3.4"}]}}
 // "1.2.3.4" has the path "dns.answers.rdata". String escapes (\" \\ \/ \b \f \n \r \t \uXXXX,
-// surrogate pairs; a lone surrogate becomes U+FFFD) are decoded into the scanner's scratch
+// surrogate pairs; a lone surrogate is an error, as for the json module) are decoded into the scanner's scratch
 // buffer; unescaped strings are views into the line. Work is linear in the line; memory is
 // the scanner's reused buffers (no allocation per line once warm).
 //
