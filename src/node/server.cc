@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/clock.h"
 #include "node/import.h"
+#include "taxii/access.h"
 #include "taxii/resources.h"
 
 namespace tadamun::node {
@@ -62,6 +64,8 @@ StatusOr<std::unique_ptr<NodeServer>> NodeServer::Create(const std::string& dir,
   TADAMUN_RETURN_IF_ERROR(self->audit_node_->RecordPendingImports().WithPrefix(
       "recording pending imports in the audit log"));
 
+  TADAMUN_ASSIGN_OR_RETURN(self->audit_, AuditEndpoints::Open(dir, Clock::System()));
+
   const NodeConfig& config = self->audit_node_->config();
   taxii::ServerOptions taxii_options;
   taxii_options.title = "Tadamun node " + config.name;
@@ -92,8 +96,7 @@ StatusOr<std::unique_ptr<NodeServer>> NodeServer::Create(const std::string& dir,
   // are created by the factory (before binding), and their public_url is set right after.
   auto factory = [raw, &taxii_options]() -> StatusOr<taxii::HttpHandler> {
     auto worker = std::make_unique<Worker>();
-    TADAMUN_ASSIGN_OR_RETURN(worker->store,
-                             store::Store::Open(Node::DatabasePath(raw->dir_), {}));
+    TADAMUN_ASSIGN_OR_RETURN(worker->store, store::Store::Open(Node::DatabasePath(raw->dir_), {}));
     worker->taxii = std::make_unique<taxii::Server>(*worker->store, taxii_options);
     Worker* w = worker.get();
     raw->workers_.push_back(std::move(worker));
@@ -135,14 +138,14 @@ taxii::Response NodeServer::Route(Worker& worker, taxii::Request request) {
   if (path == "/taxii2" || path.rfind("/taxii2/", 0) == 0) {
     return worker.taxii->Handle(std::move(request));
   }
-  // ---- Other routes of the node go here (integrator) ----
-  // The audit log under /audit/ (node/audit_http.h): give each Worker (or the server, its
-  // Handle is thread-safe) an AuditEndpoints and answer
-  //   if (audit_->Owns(path)) return audit_->Handle(request);
-  // after authenticating the caller (401 without a member), as audit_http.h asks.
-  return taxii::ErrorResponse(404, "Not found",
-                              "no resource at '" + path.substr(0, 200) +
-                                  "' (TAXII 2.1 is served under /taxii2/)");
+  // The audit log, to members only (the witness endpoint too: partners hold member tokens).
+  if (audit_->Owns(path)) {
+    if (auto denied = taxii::Authenticate(*worker.store, &request)) return std::move(*denied);
+    return audit_->Handle(request);
+  }
+  return taxii::ErrorResponse(
+      404, "Not found",
+      "no resource at '" + path.substr(0, 200) + "' (TAXII 2.1 is served under /taxii2/)");
 }
 
 void NodeServer::AfterWrite() {
@@ -150,8 +153,7 @@ void NodeServer::AfterWrite() {
   Status s = audit_node_->RecordPendingImports();
   if (!s.ok()) {
     // The change is committed; the next write (or the next start) records it.
-    std::fprintf(stderr, "tadamun serve: audit log not updated yet: %s\n",
-                 s.ToString().c_str());
+    std::fprintf(stderr, "tadamun serve: audit log not updated yet: %s\n", s.ToString().c_str());
   }
 }
 

@@ -1,5 +1,6 @@
-// NodeServer: a node's HTTP(S) server — TAXII 2.1 under /taxii2/ (and, once the integrator
-// wires it, the audit log under /audit/) — over the node's folder.
+// NodeServer: a node's HTTP(S) server — TAXII 2.1 under /taxii2/ and the audit log under
+// /audit/ (node/audit_http.h: checkpoint, tiles, tlog-witness add-checkpoint; members only) —
+// over the node's folder.
 //
 // Every worker thread has its own store connection and its own taxii::Server over it (a Store
 // is one SQLite connection; several connections to one file are fine). POSTed objects are
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "node/audit_http.h"
 #include "node/node.h"
 #include "taxii/http_server.h"
 #include "taxii/request.h"
@@ -33,7 +35,7 @@ namespace tadamun::node {
 
 struct ServeOptions {
   std::string listen_address = "127.0.0.1";  // IPv4/IPv6 literal or "localhost"
-  int port = 8443;                            // 0: any free port (NodeServer::Port())
+  int port = 8443;                           // 0: any free port (NodeServer::Port())
   // PEM certificate (chain) and private key; both set: HTTPS only.
   std::string tls_cert_file;
   std::string tls_key_file;
@@ -90,8 +92,9 @@ class NodeServer {
 
   std::string dir_;
   ServeOptions options_;
-  std::mutex audit_mu_;          // guards audit_node_ (RecordPendingImports)
+  std::mutex audit_mu_;  // guards audit_node_ (RecordPendingImports)
   std::unique_ptr<Node> audit_node_;
+  std::unique_ptr<AuditEndpoints> audit_;  // thread-safe; shared by the workers
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<taxii::HttpServer> http_;  // declared last: stopped and destroyed first
 };
