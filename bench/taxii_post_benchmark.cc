@@ -115,9 +115,14 @@ int main(int argc, char** argv) {
     taxii::ServerOptions options;
     options.validation = node::NodeValidation();
     options.max_content_length = uint64_t{64} << 20;
+    double hook_seconds = 0, hook_first = 0, hook_last = 0;  // time inside the audit hook
     if (audit) {
-      options.after_write = [&node] {
+      options.after_write = [&node, &hook_seconds, &hook_first, &hook_last] {
+        auto a = SteadyClock::now();
         if (Status s = node->RecordPendingImports(); !s.ok()) Die("audit", s);
+        hook_last = Seconds(a, SteadyClock::now());
+        if (hook_first == 0) hook_first = hook_last;
+        hook_seconds += hook_last;
       };
     }
     taxii::Server server(node->store(), std::move(options));
@@ -165,6 +170,11 @@ int main(int argc, char** argv) {
     Report(audit ? "taxii POST objects (Server::Handle, validation, audit hook)"
                  : "taxii POST objects without the audit hook",
            objects, wall, cpu);
+    if (audit) {
+      std::printf("  of which in the audit hook (Node::RecordPendingImports): %.2f s wall; %.1f ms "
+                  "for the first POST, %.1f ms for the last\n",
+                  hook_seconds, hook_first * 1e3, hook_last * 1e3);
+    }
     const double per_tenth = static_cast<double>(tenth * batch);
     std::printf("  wall rate over the first 10%% of envelopes: %.0f objects/s, last 10%%: %.0f "
                 "objects/s\n",
