@@ -3,9 +3,10 @@
 //
 // A run asks GET objects with the remembered added_after cursor and follows `next` from page
 // to page. Each page is stored through `PageImporter` (the node's import: validation with the
-// pattern check, one all-or-nothing transaction per page, provenance kind "taxii" with the
-// collection's URL as name, audit log). Only after a page's import has committed does the
-// cursor move (store::SyncCursor of (API root URL, remote collection)):
+// pattern check, one all-or-nothing transaction per batch of whole pages (PullOptions::
+// batch_objects), provenance kind "taxii" with the collection's URL as name, audit log). Only
+// after a batch's import has committed does the cursor move (store::SyncCursor of (API root
+// URL, remote collection)):
 //   - added_after becomes the latest date_added such that every object added up to it has
 //     been received: X-TAXII-Date-Added-Last of the last page, or just below the Last header
 //     of a page that has more after it (objects sharing that date_added may continue on the
@@ -16,7 +17,11 @@
 // A crash between a page's commit and the cursor's move pulls that page again: at least once,
 // and idempotent because importing a stored version changes nothing.
 //
-// Thread-safety: borrows the client and the store; one thread.
+// While a page is stored, the following pages are already fetched on a second thread (at most
+// two ahead), so the remote server's work and the transfer overlap with the import.
+//
+// Thread-safety: borrows the client and the store for the duration of the call; the client
+// is used from the helper thread meanwhile, the store and the importer from the caller's.
 //
 //   federation::PullOptions o{.source = url.ToString(), .api_root = root, .collection = id};
 //   TADAMUN_ASSIGN_OR_RETURN(PullReport r, federation::Pull(&client, &store, importer, o));
@@ -63,6 +68,11 @@ struct PullOptions {
                            // (with the remote title and description) when missing.
   uint64_t page_size = 1000;  // `limit` asked for (the server may send fewer)
   uint64_t max_pages = 0;     // stop after this many pages; 0: until the end
+  // Pages are stored in batches: a batch is imported (one all-or-nothing transaction) once it
+  // holds this many objects, at the last page, and before an error is returned. Fewer, larger
+  // transactions are much cheaper (each commit rewrites the index pages it touched); 1 stores
+  // page by page. A page is never split.
+  uint64_t batch_objects = 50000;
   std::function<void(const PullProgress&)> progress;  // after each committed page
 };
 
@@ -79,6 +89,8 @@ struct PullReport {
   std::string added_after_before;  // the cursor at the start ("" : from the beginning)
   std::string added_after_after;   // and at the end
   std::string into;                // the local collection
+  double fetch_seconds = 0;        // waiting for pages (fetching overlaps storing)
+  double import_seconds = 0;       // storing them
 };
 
 // Errors: the client's (URL, HTTP status, the server's error title and description), a page

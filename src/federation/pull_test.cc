@@ -89,9 +89,10 @@ class PullTest : public ::testing::Test {
     auto r = a_->Import(&text, o);
     ASSERT_TRUE(r.ok() && r->committed);
   }
-  StatusOr<PullReport> Pull(uint64_t max_pages = 0) {
+  // Page by page (batch 1) unless `batch` says otherwise.
+  StatusOr<PullReport> Pull(uint64_t max_pages = 0, uint64_t batch = 1) {
     PullOptions o{.source = kSource, .api_root = kRoot, .collection = kColl,
-                  .page_size = 10, .max_pages = max_pages};
+                  .page_size = 10, .max_pages = max_pages, .batch_objects = batch};
     return federation::Pull(client_.get(), &b_->store(), NodeImporter(b_.get()), o);
   }
   // id@version of every version in `node`'s collection: the reference the pull must equal.
@@ -248,6 +249,41 @@ TEST_F(PullTest, ServerErrorMidPullLeavesCursorAtLastCommittedPage) {
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
   EXPECT_TRUE(resumed->resumed);
   EXPECT_EQ(resumed->objects, 10u);
+  EXPECT_EQ(Held(b_.get()), Held(a_.get()));
+}
+
+TEST_F(PullTest, BatchesStoreWholePagesInOneImportAndAnErrorStoresWhatArrived) {
+  ImportA(0, 10);
+  ImportA(10, 20);
+  ImportA(20, 30);
+  ImportA(30, 45);
+  auto imports_before = b_->store().GetStats();
+  ASSERT_TRUE(imports_before.ok());
+  // Batches of >= 25 objects: pages 1-3 (30 objects) in one import, then 4-5 (15) at the end.
+  auto r = Pull(0, 25);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->pages, 5u);
+  EXPECT_EQ(r->objects, 45u);
+  EXPECT_EQ(Held(b_.get()), Held(a_.get()));
+  auto imports_after = b_->store().GetStats();
+  ASSERT_TRUE(imports_after.ok());
+  EXPECT_EQ(imports_after->imports - imports_before->imports, 2u);
+  EXPECT_EQ(Cursor().added_after, LastAdded());
+
+  // A failure inside a batch: the pages that arrived are stored, the cursor follows them.
+  ImportA(45, 75);
+  requests_ = 0;
+  fail_at_ = 4;  // GET collection, pages 1 and 2, then the third page fails
+  auto failed = Pull(0, 25);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("after 2 committed page(s)"), std::string::npos)
+      << failed.status().message();
+  EXPECT_EQ(Held(b_.get()).size(), 65u);
+  fail_at_ = 0;
+  auto rest = Pull(0, 25);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_TRUE(rest->resumed);
+  EXPECT_EQ(rest->objects, 10u);
   EXPECT_EQ(Held(b_.get()), Held(a_.get()));
 }
 

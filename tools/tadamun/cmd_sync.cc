@@ -92,12 +92,21 @@ int RunPull(const Invocation& inv) {
     max_pages = std::strtoull(pages->c_str(), &end, 10);
     if (pages->empty() || *end != '\0') return UsageError(inv, "--max-pages expects a number");
   }
+  uint64_t batch = federation::PullOptions().batch_objects;
+  if (auto b = inv.Value("batch")) {
+    char* end = nullptr;
+    batch = std::strtoull(b->c_str(), &end, 10);
+    if (b->empty() || *end != '\0' || batch == 0) {
+      return UsageError(inv, "--batch expects a positive number");
+    }
+  }
   auto node = OpenNode(inv);
   if (!node) return 1;
   const auto start = std::chrono::steady_clock::now();
   auto connection = Connect(inv);
   if (!connection.ok()) return Fail(connection.status());
   federation::PullOptions options;
+  options.batch_objects = batch;
   options.source = connection->source;
   options.api_root = connection->api_root;
   options.collection = *collection;
@@ -138,6 +147,8 @@ int RunPull(const Invocation& inv) {
               report->into.c_str(), WithThousands(report->added).c_str(),
               WithThousands(report->unchanged).c_str(), seconds,
               Rate(report->objects, seconds).c_str());
+  std::printf("time: %.1f s fetching pages, %.1f s storing them\n", report->fetch_seconds,
+              report->import_seconds);
   if (report->resumed) std::printf("resumed an interrupted pull\n");
   if (report->restarted) {
     std::printf("the server no longer accepted the interrupted pull's cursor; started again "
@@ -214,16 +225,19 @@ const Registration kPull({
     .summary = "copy a remote TAXII 2.1 collection into the node (resumable, idempotent)",
     .help = "URL is the remote API root (or its discovery URL), e.g.\n"
             "https://cert-b.example:8443/taxii2/api/. Pages of objects are followed with 'next';\n"
-            "each page is validated and stored all or nothing (provenance: taxii, the remote\n"
-            "collection's URL; recorded in the audit log). The node remembers, per API root and\n"
-            "collection, the added_after cursor of the last stored page, so pulling again asks\n"
-            "only for what was added since, and an interrupted pull resumes where it stopped.\n"
+            "pages are validated and stored in batches of whole pages (--batch), each all or\n"
+            "nothing (provenance: taxii, the remote collection's URL; recorded in the audit log).\n"
+            "The node remembers, per API root and collection, the added_after cursor of the last\n"
+            "stored page, so pulling again asks only for what was added since, and an\n"
+            "interrupted pull resumes where it stopped.\n"
             "The token comes from --token-file or $TADAMUN_TOKEN, never from the command line.",
     .flags = WithAuth({{"collection", "ID", "the remote collection (required)"},
                        {"into", "ID", "the local collection (default: the same id; created "
                                       "when missing)"},
                        {"limit", "N", "objects per page asked for (default 1000)"},
-                       {"max-pages", "N", "stop after N pages (run again to continue)"}}),
+                       {"max-pages", "N", "stop after N pages (run again to continue)"},
+                       {"batch", "N", "store pages in transactions of at least N objects "
+                                      "(default 50000; 1: page by page)"}}),
     .run = RunPull,
 });
 
