@@ -252,11 +252,13 @@ std::string_view JsonLineScanner::Key(size_t i) const {
 
 std::string_view JsonLineScanner::Path(size_t i, std::string* out) const {
   out->clear();
+  bool first = true;
   for (int32_t node = values_[i].node; node >= 0; node = nodes_[node].parent) {
     const Node& k = nodes_[node];
     std::string_view key = Bytes(k.offset, k.length, k.in_scratch);
-    if (!out->empty()) out->insert(out->begin(), '.');
+    if (!first) out->insert(out->begin(), '.');
     out->insert(0, key);
+    first = false;
   }
   return *out;
 }
