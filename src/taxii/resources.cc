@@ -491,7 +491,12 @@ Response Server::Paged(const Request& request, const std::string& collection_id,
   }
   const uint64_t page = filters->page_size;
   q.limit = page + 1;  // one more row tells whether there is more
-  std::string items;
+  // The body is built in one buffer: a slot for the head ('{"more":…,"next":…,"objects":[',
+  // known only at the end), then the items; the head is written right-aligned into the slot
+  // and the unused front erased — a move within the buffer instead of a second page-sized
+  // allocation and copy (pages of 1,000 indicators are ~750 KB).
+  constexpr size_t kHeadSlot = 160;
+  std::string items(kHeadSlot, ' ');
   uint64_t count = 0;
   bool more = false;
   int64_t last_seq = 0;
@@ -501,7 +506,11 @@ Response Server::Paged(const Request& request, const std::string& collection_id,
       more = true;
       return Status::Ok();
     }
-    if (count > 0) items += ',';
+    if (count > 0) {
+      items += ',';
+    } else if (shape == Shape::kEnvelope) {
+      items.reserve(kHeadSlot + 2 + std::min<uint64_t>((row.json.size() + 64) * page, 64 << 20));
+    }
     ++count;
     last_seq = row.seq;
     if (first_added.empty()) first_added = row.date_added;
@@ -524,12 +533,18 @@ Response Server::Paged(const Request& request, const std::string& collection_id,
   });
   if (!s.ok()) return InternalError(s);
   if (count == 0) return JsonResponse(200, "{}");
-  std::string body = std::string("{\"more\":") + (more ? "true" : "false");
-  if (more) body += ",\"next\":" + Quote(EncodeCursor(last_seq, filters->fingerprint));
-  body += shape == Shape::kVersions ? ",\"versions\":[" : ",\"objects\":[";
-  body += items;
-  body += "]}";
-  Response r = JsonResponse(200, std::move(body));
+  std::string head = std::string("{\"more\":") + (more ? "true" : "false");
+  if (more) head += ",\"next\":" + Quote(EncodeCursor(last_seq, filters->fingerprint));
+  head += shape == Shape::kVersions ? ",\"versions\":[" : ",\"objects\":[";
+  if (head.size() <= kHeadSlot) {
+    const size_t start = kHeadSlot - head.size();
+    items.replace(start, head.size(), head);
+    items.erase(0, start);
+  } else {
+    items.replace(0, kHeadSlot, head);
+  }
+  items += "]}";
+  Response r = JsonResponse(200, std::move(items));
   r.headers.emplace("X-TAXII-Date-Added-First", first_added);
   r.headers.emplace("X-TAXII-Date-Added-Last", last_added);
   return r;
