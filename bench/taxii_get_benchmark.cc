@@ -10,7 +10,7 @@
 // in-process baseline over the same pages, one thread.
 //
 // Usage: taxii_get_benchmark [--indicators N] [--seconds S] [--workers W] [--connections C]
-//                            [--wrk-threads T] [--dir DIR]
+//                            [--wrk-threads T] [--dir DIR] [--no-http]
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,7 +51,8 @@ int Fail(const std::string& what) {
 // skipped).
 std::string IndicatorBundle(uint64_t indicators) {
   bench::BundleGenerator gen({.seed = 11});
-  std::string out = R"({"type":"bundle","id":"bundle--0b5d1c3e-2f4a-4b6c-8d9e-0f1a2b3c4d5e","objects":[)";
+  std::string out =
+      R"({"type":"bundle","id":"bundle--0b5d1c3e-2f4a-4b6c-8d9e-0f1a2b3c4d5e","objects":[)";
   std::string obj;
   uint64_t added = 0;
   for (uint64_t n = 0; added < indicators; ++n) {
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   uint64_t indicators = 100000;
   int seconds = 10, workers = 4, connections = 4, wrk_threads = 2;
   std::string dir = "/tmp/taxii_get_benchmark";
+  bool http = true;  // --no-http: only the in-process figures (for profiling)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -86,6 +88,8 @@ int main(int argc, char** argv) {
       wrk_threads = std::atoi(next().c_str());
     } else if (a == "--dir") {
       dir = next();
+    } else if (a == "--no-http") {
+      http = false;
     } else {
       std::fprintf(stderr,
                    "usage: taxii_get_benchmark [--indicators N] [--seconds S] [--workers W] "
@@ -150,41 +154,45 @@ int main(int argc, char** argv) {
   if (targets.empty()) return Fail("no full page");
 
   // 3. The server and wrk.
-  node::ServeOptions serve;
-  serve.port = 0;
-  serve.worker_threads = workers;
-  serve.keep_alive_max_requests = 1000000;
-  auto server = node::NodeServer::Create(dir, serve);
-  if (!server.ok()) return Fail(server.status().ToString());
-  std::thread serving([&] { (void)(*server)->Serve(); });
-  const std::string script = dir + "/pages.lua";
-  {
-    std::ofstream lua(script);
-    lua << "local paths = {\n";
-    for (const std::string& t : targets) lua << "  \"" << t << "\",\n";
-    lua << "}\nlocal i = 0\n"
-           "wrk.headers[\"Authorization\"] = \"Bearer " << token << "\"\n"
-           "wrk.headers[\"Accept\"] = \"application/taxii+json;version=2.1\"\n"
-           "request = function()\n  i = i % #paths + 1\n"
-           "  return wrk.format(\"GET\", paths[i])\nend\n";
-  }
-  const std::string url = (*server)->BaseUrl();
-  const std::string cmd = "wrk --latency -t" + std::to_string(wrk_threads) + " -c" +
-                          std::to_string(connections) + " -d" + std::to_string(seconds) +
-                          "s -s " + script + " " + url + " 2>&1";
-  std::printf("running: %s\n", cmd.c_str());
-  std::fflush(stdout);
   std::string output;
-  if (std::FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
-    ::pclose(p);
+  if (http) {
+    node::ServeOptions serve;
+    serve.port = 0;
+    serve.worker_threads = workers;
+    serve.keep_alive_max_requests = 1000000;
+    auto server = node::NodeServer::Create(dir, serve);
+    if (!server.ok()) return Fail(server.status().ToString());
+    std::thread serving([&] { (void)(*server)->Serve(); });
+    const std::string script = dir + "/pages.lua";
+    {
+      std::ofstream lua(script);
+      lua << "local paths = {\n";
+      for (const std::string& t : targets) lua << "  \"" << t << "\",\n";
+      lua << "}\nlocal i = 0\n"
+             "wrk.headers[\"Authorization\"] = \"Bearer "
+          << token
+          << "\"\n"
+             "wrk.headers[\"Accept\"] = \"application/taxii+json;version=2.1\"\n"
+             "request = function()\n  i = i % #paths + 1\n"
+             "  return wrk.format(\"GET\", paths[i])\nend\n";
+    }
+    const std::string url = (*server)->BaseUrl();
+    const std::string cmd = "wrk --latency -t" + std::to_string(wrk_threads) + " -c" +
+                            std::to_string(connections) + " -d" + std::to_string(seconds) +
+                            "s -s " + script + " " + url + " 2>&1";
+    std::printf("running: %s\n", cmd.c_str());
+    std::fflush(stdout);
+    if (std::FILE* p = ::popen(cmd.c_str(), "r")) {
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
+      ::pclose(p);
+    }
+    (*server)->Stop();
+    serving.join();
+    server->reset();
+    std::printf("%s", output.c_str());
   }
-  (*server)->Stop();
-  serving.join();
-  server->reset();
-  std::printf("%s", output.c_str());
   double http_pages = 0;
   if (size_t at = output.find("Requests/sec:"); at != std::string::npos) {
     http_pages = std::atof(output.c_str() + at + 13);
@@ -200,7 +208,7 @@ int main(int argc, char** argv) {
     taxii::Server handler(**store, {});
     uint64_t pages = 0, bytes = 0;
     auto t0 = SteadyClock::now();
-    while (Seconds(t0, SteadyClock::now()) < std::min(seconds, 5)) {
+    while (Seconds(t0, SteadyClock::now()) < (http ? std::min(seconds, 5) : seconds)) {
       const std::string& t = targets[pages % targets.size()];
       taxii::Request r;
       r.path = objects;
@@ -213,22 +221,53 @@ int main(int argc, char** argv) {
     }
     const double s = Seconds(t0, SteadyClock::now());
     inproc_pages = static_cast<double>(pages) / s;
-    std::printf("\nin-process taxii::Server::Handle, 1 thread: %.0f pages/s (%.1f MB/s of "
-                "envelopes, %.0f KB per page)\n",
-                inproc_pages, static_cast<double>(bytes) / s / 1e6,
-                static_cast<double>(bytes) / static_cast<double>(pages) / 1e3);
+    std::printf(
+        "\nin-process taxii::Server::Handle, 1 thread: %.0f pages/s (%.1f MB/s of "
+        "envelopes, %.0f KB per page)\n",
+        inproc_pages, static_cast<double>(bytes) / s / 1e6,
+        static_cast<double>(bytes) / static_cast<double>(pages) / 1e3);
   }
 
-  std::printf("\nGET objects, pages of 1,000 indicators over HTTP (wrk -t%d -c%d, %d server "
-              "workers, %u cores): %.0f pages/s%s\n",
-              wrk_threads, connections, workers, std::thread::hardware_concurrency(), http_pages,
-              errors ? "  (wrk reported errors or non-2xx answers!)" : "");
+  // 5. The store's share: the same pages' rows scanned (store::Store::Scan), nothing built.
+  double scan_pages = 0;
+  {
+    auto store = store::Store::Open(node::Node::DatabasePath(dir), {});
+    if (!store.ok()) return Fail(store.status().ToString());
+    taxii::ServerOptions options;
+    uint64_t pages = 0, bytes = 0;
+    auto t0 = SteadyClock::now();
+    while (Seconds(t0, SteadyClock::now()) < (http ? std::min(seconds, 5) : seconds)) {
+      const std::string& t = targets[pages % targets.size()];
+      auto query = taxii::ParseQueryString(t.substr(t.find('?') + 1));
+      auto filters = taxii::ParseFilters(*query, taxii::Endpoint::kObjects, options,
+                                         std::string(kCollection) + "/");
+      if (!filters.ok()) return Fail(filters.status().ToString());
+      filters->query.collection = kCollection;
+      filters->query.limit = 1001;
+      Status st = (*store)->Scan(filters->query, [&](const store::Row& row) {
+        bytes += row.json.size();
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(st.ToString());
+      ++pages;
+    }
+    scan_pages = static_cast<double>(pages) / Seconds(t0, SteadyClock::now());
+    std::printf("store Scan of the same pages' rows only, 1 thread: %.0f pages/s\n", scan_pages);
+  }
+
+  std::printf(
+      "\nGET objects, pages of 1,000 indicators over HTTP (wrk -t%d -c%d, %d server "
+      "workers, %u cores): %.0f pages/s%s\n",
+      wrk_threads, connections, workers, std::thread::hardware_concurrency(), http_pages,
+      errors ? "  (wrk reported errors or non-2xx answers!)" : "");
   std::printf("  target %.0f pages/s on 2 cores: %s (%.0f%%)\n", kTargetPagesPerSecond,
               http_pages >= kTargetPagesPerSecond ? "met" : "NOT met",
               100.0 * http_pages / kTargetPagesPerSecond);
-  std::printf("  in-process baseline (same pages, no HTTP, 1 thread): %.0f pages/s; HTTP "
-              "reaches %.0f%% of it\n",
-              inproc_pages, 100.0 * http_pages / std::max(1.0, inproc_pages));
+  std::printf(
+      "  in-process baseline (same pages, no HTTP, 1 thread): %.0f pages/s; HTTP "
+      "reaches %.0f%% of it\n",
+      inproc_pages, 100.0 * http_pages / std::max(1.0, inproc_pages));
+  std::printf("  store Scan alone (same rows, 1 thread): %.0f pages/s\n", scan_pages);
   std::filesystem::remove_all(dir);
   return errors ? 1 : 0;
 }

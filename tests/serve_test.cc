@@ -141,9 +141,9 @@ class ServeTest : public ::testing::Test {
     auto member = RunCli("member add alice --node " + node_, dir_);
     ASSERT_EQ(member.first, 0) << member.second;
     token_ = member.second.substr(0, member.second.find('\n'));
-    auto c = RunCli("collection create --node " + node_ + " --id " + kCollection +
-                     " --writer alice Shared",
-                 dir_);
+    auto c = RunCli(
+        "collection create --node " + node_ + " --id " + kCollection + " --writer alice Shared",
+        dir_);
     ASSERT_EQ(c.first, 0) << c.second;
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -153,9 +153,9 @@ class ServeTest : public ::testing::Test {
                           " > " + dir_ + "/bundle.json")
                              .c_str());
     ASSERT_EQ(g, 0);
-    auto r = RunCli("import --node " + node_ + " --collection " + kCollection + " " + dir_ +
-                     "/bundle.json",
-                 dir_);
+    auto r = RunCli(
+        "import --node " + node_ + " --collection " + kCollection + " " + dir_ + "/bundle.json",
+        dir_);
     ASSERT_EQ(r.first, 0) << r.second;
   }
   std::unique_ptr<ServeProcess> Serve(std::vector<std::string> extra = {}) {
@@ -299,9 +299,12 @@ TEST_F(ServeTest, TwoHundredClientsNoErrorNoMemoryGrowth) {
   auto server = Serve();
   ASSERT_GT(server->port(), 0) << server->first_line();
   const std::vector<std::string> targets = {
-      "/taxii2/", "/taxii2/api/", "/taxii2/api/collections/",
+      "/taxii2/",
+      "/taxii2/api/",
+      "/taxii2/api/collections/",
       std::string("/taxii2/api/collections/") + kCollection + "/",
-      Objects() + "?limit=50", Objects() + "?limit=10&match%5Btype%5D=indicator",
+      Objects() + "?limit=50",
+      Objects() + "?limit=10&match%5Btype%5D=indicator",
       std::string("/taxii2/api/collections/") + kCollection + "/manifest/?limit=100"};
   std::atomic<bool> stop{false};
   std::atomic<long> ok{0}, failed{0};
@@ -335,9 +338,10 @@ TEST_F(ServeTest, TwoHundredClientsNoErrorNoMemoryGrowth) {
   const long rss_end = RssKb(server->pid());
   stop = true;
   for (auto& t : clients) t.join();
-  std::printf("%d s, 200 clients: %ld requests ok, %ld failed; server RSS %ld kB at %d s, %ld kB "
-              "at the end\n",
-              seconds, ok.load(), failed.load(), rss_early, seconds / 6, rss_end);
+  std::printf(
+      "%d s, 200 clients: %ld requests ok, %ld failed; server RSS %ld kB at %d s, %ld kB "
+      "at the end\n",
+      seconds, ok.load(), failed.load(), rss_early, seconds / 6, rss_end);
   EXPECT_EQ(failed, 0) << "first failure: status " << first_failure_status;
   EXPECT_GT(ok, 200);
   ASSERT_GT(rss_early, 0);

@@ -26,8 +26,8 @@ TEST(IsLoopbackAddressTest, Cases) {
        {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "::ffff:127.0.0.1"}) {
     EXPECT_TRUE(IsLoopbackAddress(h)) << h;
   }
-  for (const char* h : {"0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "192.168.1.1", "example.org",
-                        "", "::2", "::ffff:10.0.0.1", "127.0.0.1.example.org", "127.0.0.1 "}) {
+  for (const char* h : {"0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "192.168.1.1", "example.org", "",
+                        "::2", "::ffff:10.0.0.1", "127.0.0.1.example.org", "127.0.0.1 "}) {
     EXPECT_FALSE(IsLoopbackAddress(h)) << h;
   }
 }
@@ -190,20 +190,20 @@ TEST_F(NodeServerTest, ErrorsAreTaxiiErrorResources) {
   {
     RawHttp c(server_->Port());
     expect_error(c.Exchange("GET /taxii2/api/collections/ HTTP/1.1\r\nHost: x\r\n"
-                            "Authorization: Bearer " + *alice_ +
-                            "\r\nAccept: text/html\r\nConnection: close\r\n\r\n"),
+                            "Authorization: Bearer " +
+                            *alice_ + "\r\nAccept: text/html\r\nConnection: close\r\n\r\n"),
                  406);
   }
   {
     RawHttp c(server_->Port());
-    RawResponse r = c.Exchange("PUT /taxii2/api/collections/ HTTP/1.1\r\nHost: x\r\n"
-                               "Authorization: Bearer " + *alice_ +
-                               "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    RawResponse r = c.Exchange(
+        "PUT /taxii2/api/collections/ HTTP/1.1\r\nHost: x\r\n"
+        "Authorization: Bearer " +
+        *alice_ + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
     expect_error(r, 405);
     EXPECT_EQ(r.Header("allow"), "GET");
   }
-  expect_error(Get("/taxii2/api/collections/00000000-0000-4000-8000-000000000000/", *alice_),
-               404);
+  expect_error(Get("/taxii2/api/collections/00000000-0000-4000-8000-000000000000/", *alice_), 404);
   // A collection bob may not read looks exactly like an unknown one.
   expect_error(Get(Objects(), *bob_), 404);
   expect_error(Get(std::string("/taxii2/api/collections/") + kOther + "/", *alice_), 404);
@@ -302,7 +302,11 @@ TEST_F(NodeServerTest, ServesTlsWithASelfSignedCertificate) {
 
 TEST_F(NodeServerTest, BadTlsFilesAreRefused) {
   const std::string junk = *dir_ + "/../node_server_test_junk.pem";
-  { std::FILE* f = std::fopen(junk.c_str(), "w"); std::fputs("not a certificate\n", f); std::fclose(f); }
+  {
+    std::FILE* f = std::fopen(junk.c_str(), "w");
+    std::fputs("not a certificate\n", f);
+    std::fclose(f);
+  }
   auto s = NodeServer::Create(*dir_, {.port = 0, .tls_cert_file = junk, .tls_key_file = junk});
   EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.status().message().find(junk), std::string::npos) << s.status().ToString();

@@ -91,33 +91,49 @@ class WorkerPool final : public httplib::TaskQueue {
 
 const char* TitleFor(int status) {
   switch (status) {
-    case 400: return "Bad request";
-    case 404: return "Not found";
-    case 405: return "Method not allowed";
-    case 408: return "Request timeout";
-    case 413: return "Request body too large";
-    case 414: return "Request line too long";
-    case 416: return "Range not satisfiable";
-    case 431: return "Request header fields too large";
-    case 500: return "Internal error";
-    default: return status >= 500 ? "Server error" : "Request refused";
+    case 400:
+      return "Bad request";
+    case 404:
+      return "Not found";
+    case 405:
+      return "Method not allowed";
+    case 408:
+      return "Request timeout";
+    case 413:
+      return "Request body too large";
+    case 414:
+      return "Request line too long";
+    case 416:
+      return "Range not satisfiable";
+    case 431:
+      return "Request header fields too large";
+    case 500:
+      return "Internal error";
+    default:
+      return status >= 500 ? "Server error" : "Request refused";
   }
 }
 
 std::string DescriptionFor(int status, const HttpServerOptions& options) {
   switch (status) {
-    case 400: return "the request is not well-formed HTTP/1.1 (request line or header fields)";
-    case 404: return "no resource at this path";
+    case 400:
+      return "the request is not well-formed HTTP/1.1 (request line or header fields)";
+    case 404:
+      return "no resource at this path";
     case 413:
       return "the request body is larger than max_content_length (" +
              std::to_string(options.max_body_bytes) + " bytes)";
-    case 414: return "the request line is longer than 8192 bytes";
-    case 416: return "Range requests are not supported";
+    case 414:
+      return "the request line is longer than 8192 bytes";
+    case 416:
+      return "Range requests are not supported";
     case 431:
       return "more than " + std::to_string(options.max_headers) +
              " header fields, or a header line longer than 8192 bytes";
-    case 500: return "the server failed while handling the request";
-    default: return "";
+    case 500:
+      return "the server failed while handling the request";
+    default:
+      return "";
   }
 }
 
@@ -238,8 +254,7 @@ StatusOr<std::string> DecodeRequestPath(std::string_view raw) {
         int lo = i + 2 < end ? HexDigit(raw[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
           return Status::InvalidArgument("request path: bad %-escape at byte " +
-                                         std::to_string(at) +
-                                         " (expected '%' and two hex digits)");
+                                         std::to_string(at) + " (expected '%' and two hex digits)");
         }
         c = static_cast<char>(hi * 16 + lo);
         i += 2;
@@ -257,8 +272,8 @@ StatusOr<std::string> DecodeRequestPath(std::string_view raw) {
     }
     std::string_view seg = std::string_view(out).substr(seg_begin);
     if (seg == "." || seg == "..") {
-      return Status::InvalidArgument("request path: a '" + std::string(seg) +
-                                     "' segment at byte " + std::to_string(start) +
+      return Status::InvalidArgument("request path: a '" + std::string(seg) + "' segment at byte " +
+                                     std::to_string(start) +
                                      " (relative segments are not allowed)");
     }
     pos = end;
@@ -266,9 +281,7 @@ StatusOr<std::string> DecodeRequestPath(std::string_view raw) {
   return out;
 }
 
-HttpServer::~HttpServer() {
-  Stop();
-}
+HttpServer::~HttpServer() { Stop(); }
 
 StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions& options,
                                                          const HttpHandlerFactory& factory) {
@@ -306,8 +319,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
         error = options.tls_cert_file + " is not a PEM certificate (chain): " + OpenSslError();
         return false;
       }
-      if (SSL_CTX_use_PrivateKey_file(&ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) !=
-          1) {
+      if (SSL_CTX_use_PrivateKey_file(&ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
         error = options.tls_key_file + " is not a PEM private key: " + OpenSslError();
         return false;
       }
@@ -319,8 +331,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
       return true;
     });
     if (!server->is_valid()) {
-      return Status::InvalidArgument(error.empty() ? "TLS setup failed: " + OpenSslError()
-                                                   : error);
+      return Status::InvalidArgument(error.empty() ? "TLS setup failed: " + OpenSslError() : error);
     }
     self->impl_->server = std::move(server);
   } else {
@@ -363,21 +374,21 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
         res.set_header("Connection", "close");
         return 413;
       });
-  srv.set_pre_routing_handler([opts, announced_too_large](const httplib::Request& req,
-                                                          httplib::Response& res) {
-    t_start = Clock::now();
-    if (announced_too_large(req)) {
-      SetError(res, 413, TitleFor(413), DescriptionFor(413, *opts));
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (ExpectsBody(req.method) &&
-        (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    Dispatch(req, res, std::string(), *opts);
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  srv.set_pre_routing_handler(
+      [opts, announced_too_large](const httplib::Request& req, httplib::Response& res) {
+        t_start = Clock::now();
+        if (announced_too_large(req)) {
+          SetError(res, 413, TitleFor(413), DescriptionFor(413, *opts));
+          res.set_header("Connection", "close");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        if (ExpectsBody(req.method) &&
+            (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        Dispatch(req, res, std::string(), *opts);
+        return httplib::Server::HandlerResponse::Handled;
+      });
   httplib::Server::HandlerWithContentReader with_body =
       [opts](const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader& reader) {
@@ -412,22 +423,21 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
 
   // Whatever the library answers by itself (bad request line, 414, 413, no route) becomes a
   // TAXII error resource; responses that already have a body are the handler's own.
-  srv.set_error_handler(httplib::Server::HandlerWithResponse(
-      [opts](const httplib::Request&, httplib::Response& res) {
+  srv.set_error_handler(
+      httplib::Server::HandlerWithResponse([opts](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         SetError(res, res.status, TitleFor(res.status), DescriptionFor(res.status, *opts));
         return httplib::Server::HandlerResponse::Handled;
       }));
-  srv.set_exception_handler([opts](const httplib::Request&, httplib::Response& res,
-                                   std::exception_ptr) {
-    SetError(res, 500, TitleFor(500), DescriptionFor(500, *opts));
-  });
+  srv.set_exception_handler(
+      [opts](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        SetError(res, 500, TitleFor(500), DescriptionFor(500, *opts));
+      });
   if (options.access_log) {
     srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       // Method and path only: never the query (it may carry a cursor) nor any header.
       const std::string_view target = req.target;
-      const double ms =
-          std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
       std::fprintf(stderr, "%s %s %d %zu %.1fms\n", Printable(req.method, 16).c_str(),
                    Printable(target.substr(0, target.find('?')), 200).c_str(), res.status,
                    res.body.size(), ms);

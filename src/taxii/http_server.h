@@ -52,13 +52,13 @@ struct HttpServerOptions {
   // PEM files; both set: HTTPS only (TLS 1.2 or later). Both empty: plain HTTP.
   std::string tls_cert_file;
   std::string tls_key_file;
-  int worker_threads = 8;                      // connections served at the same time
+  int worker_threads = 8;                        // connections served at the same time
   uint64_t max_body_bytes = uint64_t{10} << 20;  // larger request bodies → 413
-  size_t max_headers = 100;                    // more request header fields → 431
+  size_t max_headers = 100;                      // more request header fields → 431
   // (The library caps the request line at 8192 bytes → 414, and each header line at 8192
   // bytes → 400; those limits are compiled into libcpp-httplib.)
-  int read_timeout_seconds = 10;   // a client silent this long mid-request is dropped
-  int write_timeout_seconds = 10;  // a client not reading this long is dropped
+  int read_timeout_seconds = 10;       // a client silent this long mid-request is dropped
+  int write_timeout_seconds = 10;      // a client not reading this long is dropped
   int keep_alive_timeout_seconds = 5;  // idle keep-alive connections are closed after this
   int keep_alive_max_requests = 100;   // requests per connection before it is closed
   bool access_log = false;             // one line per request on stderr

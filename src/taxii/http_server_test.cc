@@ -148,8 +148,8 @@ TEST(DecodeRequestPathTest, Cases) {
 TEST_F(HttpServerTest, PassesDecodedRequestAndWritesResponse) {
   Start({.worker_threads = 3});
   EXPECT_EQ(factory_calls_, 3);
-  RawResponse r = Do(Get("/a/b%20c/?match%5Btype%5D=indicator&x=1+2",
-                         "Authorization: Bearer secret\r\n"));
+  RawResponse r =
+      Do(Get("/a/b%20c/?match%5Btype%5D=indicator&x=1+2", "Authorization: Bearer secret\r\n"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Header("content-type"), kTaxiiMediaType);
   EXPECT_EQ(r.Header("x-test"), "yes");
@@ -198,8 +198,8 @@ TEST_F(HttpServerTest, BodyLimitGives413) {
   Start({.max_body_bytes = 1000});
   auto post = [](const std::string& body) {
     return "POST /p HTTP/1.1\r\nHost: x\r\nContent-Type: application/taxii+json;version=2.1\r\n"
-           "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-           body;
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   };
   RawResponse ok = Do(post(std::string(1000, 'a')));
   ASSERT_EQ(ok.status, 200) << ok.body;
@@ -213,8 +213,9 @@ TEST_F(HttpServerTest, BodyLimitGives413) {
                         413);
   }
   // Chunked bodies are counted as they arrive.
-  std::string chunked = "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                        "Connection: close\r\n\r\n";
+  std::string chunked =
+      "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n";
   for (int i = 0; i < 3; ++i) chunked += "1f4\r\n" + std::string(500, 'b') + "\r\n";
   chunked += "0\r\n\r\n";
   ExpectErrorResource(Do(chunked), 413);

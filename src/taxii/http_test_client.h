@@ -29,7 +29,7 @@
 namespace tadamun::taxii::testing {
 
 struct RawResponse {
-  int status = 0;  // 0: no (complete) response
+  int status = 0;                                   // 0: no (complete) response
   std::multimap<std::string, std::string> headers;  // lowercased names
   std::string body;
   std::string Header(const std::string& lower_name) const {
@@ -181,15 +181,14 @@ class RawHttp {
 // A GET request with the TAXII Accept header and Connection: close unless `keep_alive`.
 inline std::string Get(const std::string& target, const std::string& extra_headers = "",
                        bool keep_alive = false) {
-  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " +
-         "application/taxii+json;version=2.1\r\n" + extra_headers +
-         (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+  return "GET " + target +
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " + "application/taxii+json;version=2.1\r\n" +
+         extra_headers + (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
 }
 
 // Writes a fresh self-signed P-256 certificate for CN=127.0.0.1 (valid one day) and its key as
 // PEM files. False on any OpenSSL failure.
-inline bool WriteSelfSignedCertificate(const std::string& cert_path,
-                                       const std::string& key_path) {
+inline bool WriteSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
   EVP_PKEY* key = EVP_EC_gen("P-256");
   X509* x = X509_new();
   bool ok = key != nullptr && x != nullptr;

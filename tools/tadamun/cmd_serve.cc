@@ -94,14 +94,13 @@ int RunServe(const Invocation& inv) {
 const Registration kServe({
     .name = "serve",
     .summary = "serve the node over TAXII 2.1 (HTTP/1.1, TLS when configured)",
-    .help =
-        "Serves TAXII 2.1 under /taxii2/ (discovery) and /taxii2/api/ (the API root) until\n"
-        "SIGTERM or SIGINT, then stops accepting, lets the requests in flight finish and\n"
-        "exits 0. Prints the discovery URL once listening (port 0: a free port).\n"
-        "\n"
-        "Plain HTTP is only served on a loopback address (127.0.0.1, ::1, localhost); on any\n"
-        "other address give --tls-cert and --tls-key (PEM), or force plain HTTP with\n"
-        "--allow-insecure-remote.",
+    .help = "Serves TAXII 2.1 under /taxii2/ (discovery) and /taxii2/api/ (the API root) until\n"
+            "SIGTERM or SIGINT, then stops accepting, lets the requests in flight finish and\n"
+            "exits 0. Prints the discovery URL once listening (port 0: a free port).\n"
+            "\n"
+            "Plain HTTP is only served on a loopback address (127.0.0.1, ::1, localhost); on any\n"
+            "other address give --tls-cert and --tls-key (PEM), or force plain HTTP with\n"
+            "--allow-insecure-remote.",
     .flags = {{"listen", "ADDR:PORT", "address and port (default 127.0.0.1:8443)"},
               {"tls-cert", "FILE", "PEM certificate (chain): serve HTTPS only"},
               {"tls-key", "FILE", "PEM private key of the certificate"},
