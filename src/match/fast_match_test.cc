@@ -119,7 +119,11 @@ class TokenGenerator {
       case 20:
         t = Pick({"http:\\/\\/" + d + "\\/x", "http://" + d + "/a\\b", "http://" + d + "/a#x\\/y", "http://" + d + "/\xc3\xbc",
                   "http://" + d + "/a@b:c", "http://a@b@" + d + ":80/", "http://x:1@" + d + "/", std::string(70, 'h') + "://" + d,
-                  "http://" + d + "\\/", "h\xc3\xbcp://" + d, "http://" + d + "?a%2", "http://" + d + "/%4\\/1", "http://[" + d + "]/"});
+                  "http://" + d + "\\/", "h\xc3\xbcp://" + d, "http://" + d + "?a%2", "http://" + d + "/%4\\/1", "http://[" + d + "]/",
+                  "http://" + std::string(200, '.') + "/", "http://" + std::string(63, 'a') + "." + d + "/",
+                  "http://" + std::string(64, 'a') + "." + d + "/", "http://" + d + "." + std::string(64, 'b'),
+                  "http://a..b@" + d + "/", "http://" + std::string(250, 'c') + "." + d, "http://.", "http://" + d + "..",
+                  "http://" + d + ":0080/x", "http://" + d + ":123456/", "http://" + d + ":8a/", "http://" + d + "/a%2/b#%zz"});
         break;
       case 21: t = Pick({"x.zz", "q.a.b.c.d.evil.zz", "b.c.d.evil.zz", "zz", "zzz", "http://A.B.c.d.evil.zz./", "-", "TCP_MISS/200", "GET", "HIER_DIRECT/" + ip, "text/html", "1286536308.779", "..", ".", ":", "a..b", "::", "[]", "@", "a@", "@b"}); break;
       case 22: t = Word(1 + rng_() % 70); break;
