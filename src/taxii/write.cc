@@ -37,6 +37,7 @@
 //
 // GET status (§4.3): 200 with the stored resource; 404 when unknown or when the caller is not
 // the member that made the request (another member's status is not revealed).
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -157,6 +158,8 @@ class StatusBuilder {
       successes_.push_back({std::move(id), std::move(version), std::move(message)});
     }
   }
+  // Whether a failure's details are still kept (building a message is wasted work otherwise).
+  bool KeepsFailureDetail() const { return failures_.size() < kMaxStatusFailures; }
   void Failure(std::string id, std::string version, std::string message) {
     ++failure_count_;
     if (failures_.size() < kMaxStatusFailures) {
@@ -255,15 +258,30 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
             stix::ValidateObject(std::move(value), pointer, &issues, options_.validation);
         if (!object) {
           std::string message;
-          size_t errors = 0;
-          for (const stix::Issue& issue : issues) {
-            if (issue.severity != stix::Severity::kError) continue;
-            if (++errors > kMaxIssuesPerFailure) continue;
-            if (!message.empty()) message += "; ";
-            message += where(issue.pointer, issue.offset) + ": " + issue.message;
-          }
-          if (errors > kMaxIssuesPerFailure) {
-            message += "; and " + std::to_string(errors - kMaxIssuesPerFailure) + " more errors";
+          if (status.KeepsFailureDetail()) {
+            // The first errors, in text order: positions are then counted forward only (the
+            // tracker restarts from the top for an earlier offset, which could make many
+            // failing objects cost time quadratic in the body).
+            std::vector<const stix::Issue*> shown;
+            size_t errors = 0;
+            for (const stix::Issue& issue : issues) {
+              if (issue.severity != stix::Severity::kError) continue;
+              if (++errors <= kMaxIssuesPerFailure) shown.push_back(&issue);
+            }
+            std::stable_sort(shown.begin(), shown.end(),
+                             [](const stix::Issue* a, const stix::Issue* b) {
+                               return a->offset < b->offset;
+                             });
+            for (const stix::Issue* issue : shown) {
+              if (!message.empty()) message += "; ";
+              // An issue lies inside its object; never count from before it.
+              message += where(issue->pointer, std::max(issue->offset, offset)) + ": " +
+                         issue->message;
+            }
+            if (errors > kMaxIssuesPerFailure) {
+              message += "; and " + std::to_string(errors - kMaxIssuesPerFailure) +
+                         " more errors";
+            }
           }
           status.Failure(std::move(id), std::move(version), std::move(message));
           return Status::Ok();
@@ -276,7 +294,9 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
             return store_failure;  // stops parsing
           }
           status.Failure(std::move(id), std::move(version),
-                         where(pointer, offset) + ": " + added.status().message());
+                         status.KeepsFailureDetail()
+                             ? where(pointer, offset) + ": " + added.status().message()
+                             : std::string());
           return Status::Ok();
         }
         std::optional<Timestamp> v = object->Version();
