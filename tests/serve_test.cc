@@ -203,6 +203,20 @@ TEST_F(ServeTest, PrintsTheDiscoveryUrlAndServesUntilSigterm) {
   EXPECT_EQ(err.find(token_), std::string::npos) << "the token reached the log";
 }
 
+TEST_F(ServeTest, ListensWhereConfigJsonSays) {
+  std::string config = Slurp(node_ + "/config.json");
+  const size_t at = config.find("127.0.0.1:8443");
+  ASSERT_NE(at, std::string::npos) << config;
+  config.replace(at, 14, "127.0.0.1:0");
+  std::ofstream(node_ + "/config.json") << config;
+  auto server = std::make_unique<ServeProcess>(std::vector<std::string>{"serve", "--node", node_},
+                                               dir_ + "/serve.err");
+  ASSERT_GT(server->port(), 0) << server->first_line() << Slurp(dir_ + "/serve.err");
+  RawHttp c(server->port());
+  EXPECT_EQ(c.Exchange(taxii::testing::Get("/taxii2/", Auth())).status, 200);
+  EXPECT_EQ(server->SignalAndWait(SIGTERM), 0);
+}
+
 TEST_F(ServeTest, SigintStopsToo) {
   auto server = Serve();
   ASSERT_GT(server->port(), 0) << server->first_line();

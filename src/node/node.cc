@@ -4,6 +4,7 @@
 
 #include "audit/node_audit.h"
 #include "json/json.h"
+#include "node/server.h"
 
 namespace tadamun::node {
 namespace {
@@ -41,9 +42,21 @@ StatusOr<NodeConfig> ParseConfig(std::string_view text) {
         if (*n > 1000) return Status::InvalidArgument(where + " must be at most 1000");
         config.max_json_depth = static_cast<uint32_t>(*n);
       }
+    } else if (m.key == "listen") {
+      std::string host;
+      int port = 0;
+      if (!m.value.is_string() || !ParseListenAddress(m.value.str(), &host, &port).ok()) {
+        return Status::InvalidArgument(where + " must be \"ADDR:PORT\" (e.g. 127.0.0.1:8443, "
+                                       "[::1]:8443, 0.0.0.0:443)");
+      }
+      config.listen = m.value.str();
+    } else if (m.key == "tls_cert_file" || m.key == "tls_key_file") {
+      if (!m.value.is_string()) return Status::InvalidArgument(where + " must be a file path");
+      (m.key == "tls_cert_file" ? config.tls_cert_file : config.tls_key_file) = m.value.str();
     } else {
       return Status::InvalidArgument(where + " is not a known setting (expected name, "
-                                     "max_import_bytes, max_json_depth)");
+                                     "max_import_bytes, max_json_depth, listen, tls_cert_file, "
+                                     "tls_key_file)");
     }
   }
   return config;
@@ -54,6 +67,13 @@ std::string FormatConfig(const NodeConfig& config) {
   v.Set("name", json::Value::String(config.name));
   v.Set("max_import_bytes", json::Value::Int(static_cast<int64_t>(config.max_import_bytes)));
   v.Set("max_json_depth", json::Value::Int(config.max_json_depth));
+  v.Set("listen", json::Value::String(config.listen));
+  if (!config.tls_cert_file.empty()) {
+    v.Set("tls_cert_file", json::Value::String(config.tls_cert_file));
+  }
+  if (!config.tls_key_file.empty()) {
+    v.Set("tls_key_file", json::Value::String(config.tls_key_file));
+  }
   return json::ToPrettyJson(v) + "\n";
 }
 

@@ -33,6 +33,12 @@ struct NodeConfig {
   uint64_t max_import_bytes = uint64_t{1} << 30;
   // Deepest JSON nesting accepted in imported documents.
   uint32_t max_json_depth = 64;
+  // `tadamun serve` (node/server.h; its flags override these): the address and port to listen
+  // on, and the PEM certificate and key for HTTPS (relative paths are relative to the node
+  // folder; both empty: plain HTTP, loopback only unless forced).
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 struct InitOptions {

@@ -35,6 +35,42 @@ bool IsLoopbackAddress(const std::string& host) {
   return false;
 }
 
+Status ParseListenAddress(std::string_view text, std::string* host, int* port) {
+  const Status bad = Status::InvalidArgument(
+      "'" + std::string(text.substr(0, 100)) +
+      "' is not ADDR:PORT (e.g. 127.0.0.1:8443, [::1]:8443, 0.0.0.0:443; port 0 to 65535)");
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return bad;
+  std::string h(text.substr(0, colon));
+  std::string_view p = text.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.size() < 3 || h.back() != ']') return bad;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string::npos) {
+    return bad;  // an IPv6 address needs brackets
+  }
+  for (char c : h) {
+    if (c <= ' ' || c > '~' || c == '/' || c == '[' || c == ']') return bad;
+  }
+  if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string_view::npos) return bad;
+  const int n = std::stoi(std::string(p));
+  if (n > 65535) return bad;
+  *host = h;
+  *port = n;
+  return Status::Ok();
+}
+
+ServeOptions ServeOptionsFromConfig(const NodeConfig& config, const std::string& node_dir) {
+  ServeOptions options;
+  (void)ParseListenAddress(config.listen, &options.listen_address, &options.port);
+  auto resolve = [&](const std::string& path) {
+    return path.empty() || path.front() == '/' ? path : node_dir + "/" + path;
+  };
+  options.tls_cert_file = resolve(config.tls_cert_file);
+  options.tls_key_file = resolve(config.tls_key_file);
+  return options;
+}
+
 namespace {
 
 bool IsWildcard(const std::string& host) {

@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -54,6 +55,15 @@ struct ServeOptions {
   // when listening on a wildcard address (0.0.0.0, ::).
   std::string public_url;
 };
+
+// "127.0.0.1:8443", "[::1]:8443", "localhost:0" → host (IPv6 without brackets) and port.
+// InvalidArgument when `text` is not ADDR:PORT with a port of 0 to 65535.
+Status ParseListenAddress(std::string_view text, std::string* host, int* port);
+
+// The serve settings of a node's config.json (listen, tls_cert_file, tls_key_file; relative
+// TLS paths resolved against `node_dir`) over the ServeOptions defaults. `config.listen` must
+// parse (ParseConfig checks it).
+ServeOptions ServeOptionsFromConfig(const NodeConfig& config, const std::string& node_dir);
 
 // Whether `host` names the loopback interface only: 127.0.0.0/8, ::1, ::ffff:127.x.y.z, or
 // "localhost". Anything else (0.0.0.0, ::, other addresses, host names) is not.

@@ -32,6 +32,68 @@ TEST(IsLoopbackAddressTest, Cases) {
   }
 }
 
+TEST(ParseListenAddressTest, Cases) {
+  struct Case {
+    const char* text;
+    const char* host;  // nullptr: refused
+    int port;
+  };
+  const Case cases[] = {
+      {"127.0.0.1:8443", "127.0.0.1", 8443},
+      {"[::1]:0", "::1", 0},
+      {"0.0.0.0:443", "0.0.0.0", 443},
+      {"localhost:65535", "localhost", 65535},
+      {"[::]:80", "::", 80},
+      {"127.0.0.1", nullptr, 0},
+      {"::1:8443", nullptr, 0},
+      {":8443", nullptr, 0},
+      {"127.0.0.1:", nullptr, 0},
+      {"127.0.0.1:65536", nullptr, 0},
+      {"127.0.0.1:-1", nullptr, 0},
+      {"127.0.0.1:84a3", nullptr, 0},
+      {"[::1:80", nullptr, 0},
+      {"a b:80", nullptr, 0},
+      {"[]:80", nullptr, 0},
+      {"127.0.0.1:123456", nullptr, 0},
+  };
+  for (const Case& c : cases) {
+    std::string host;
+    int port = -1;
+    Status s = ParseListenAddress(c.text, &host, &port);
+    if (c.host) {
+      ASSERT_TRUE(s.ok()) << c.text << ": " << s.ToString();
+      EXPECT_EQ(host, c.host) << c.text;
+      EXPECT_EQ(port, c.port) << c.text;
+    } else {
+      EXPECT_FALSE(s.ok()) << c.text << " gave " << host << " " << port;
+    }
+  }
+}
+
+TEST(ServeConfigTest, ConfigKeysRoundTripAndResolve) {
+  NodeConfig c;
+  c.listen = "[::1]:9443";
+  c.tls_cert_file = "tls/cert.pem";
+  c.tls_key_file = "/etc/tadamun/key.pem";
+  auto parsed = ParseConfig(FormatConfig(c));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->listen, "[::1]:9443");
+  ServeOptions o = ServeOptionsFromConfig(*parsed, "/srv/node");
+  EXPECT_EQ(o.listen_address, "::1");
+  EXPECT_EQ(o.port, 9443);
+  EXPECT_EQ(o.tls_cert_file, "/srv/node/tls/cert.pem");
+  EXPECT_EQ(o.tls_key_file, "/etc/tadamun/key.pem");
+  ServeOptions d = ServeOptionsFromConfig(NodeConfig(), "/srv/node");
+  EXPECT_EQ(d.listen_address, "127.0.0.1");
+  EXPECT_EQ(d.port, 8443);
+  EXPECT_TRUE(d.tls_cert_file.empty());
+  auto bad = ParseConfig("{\"listen\": \"8443\"}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("ADDR:PORT"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("{\"tls_cert_file\": 1}").ok());
+  EXPECT_FALSE(ParseConfig("{\"tls_certfile\": \"x\"}").ok());  // strict keys
+}
+
 class NodeServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -11,40 +11,26 @@
 namespace tadamun::cli {
 namespace {
 
-// "127.0.0.1:8443", "[::1]:8443", "localhost:0" → host and port.
-bool ParseListen(const std::string& text, std::string* host, int* port) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
-  std::string h = text.substr(0, colon);
-  std::string p = text.substr(colon + 1);
-  if (h.front() == '[') {
-    if (h.size() < 3 || h.back() != ']') return false;
-    h = h.substr(1, h.size() - 2);
-  } else if (h.find(':') != std::string::npos) {
-    return false;  // an IPv6 address needs brackets
-  }
-  if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
-  int n = std::stoi(p);
-  if (n > 65535) return false;
-  *host = h;
-  *port = n;
-  return true;
-}
-
 int RunServe(const Invocation& inv) {
   if (!inv.positionals.empty()) return UsageError(inv, "takes no arguments");
+  if (inv.Has("tls-cert") != inv.Has("tls-key")) {
+    return UsageError(inv, "--tls-cert and --tls-key go together");
+  }
+  // The node's config.json first (listen, tls_cert_file, tls_key_file), then the flags.
   node::ServeOptions options;
+  {
+    auto node = OpenNode(inv);
+    if (!node) return 1;
+    options = node::ServeOptionsFromConfig(node->config(), node->dir());
+  }
   if (auto listen = inv.Value("listen")) {
-    if (!ParseListen(*listen, &options.listen_address, &options.port)) {
-      return UsageError(inv, "--listen '" + *listen +
-                                 "' is not ADDR:PORT (e.g. 127.0.0.1:8443, [::1]:8443, "
-                                 "0.0.0.0:443)");
-    }
+    Status s = node::ParseListenAddress(*listen, &options.listen_address, &options.port);
+    if (!s.ok()) return UsageError(inv, "--listen " + s.message());
   }
   if (auto cert = inv.Value("tls-cert")) options.tls_cert_file = *cert;
   if (auto key = inv.Value("tls-key")) options.tls_key_file = *key;
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
-    return UsageError(inv, "--tls-cert and --tls-key go together");
+    return Fail("config.json sets only one of tls_cert_file and tls_key_file");
   }
   options.allow_insecure_remote = inv.Has("allow-insecure-remote");
   options.access_log = inv.Has("access-log");
@@ -100,8 +86,12 @@ const Registration kServe({
             "\n"
             "Plain HTTP is only served on a loopback address (127.0.0.1, ::1, localhost); on any\n"
             "other address give --tls-cert and --tls-key (PEM), or force plain HTTP with\n"
-            "--allow-insecure-remote.",
-    .flags = {{"listen", "ADDR:PORT", "address and port (default 127.0.0.1:8443)"},
+            "--allow-insecure-remote.\n"
+            "\n"
+            "The node's config.json may set \"listen\", \"tls_cert_file\" and \"tls_key_file\"\n"
+            "(paths relative to the node folder); the flags override them.",
+    .flags = {{"listen", "ADDR:PORT",
+               "address and port (default: config.json's listen, else 127.0.0.1:8443)"},
               {"tls-cert", "FILE", "PEM certificate (chain): serve HTTPS only"},
               {"tls-key", "FILE", "PEM private key of the certificate"},
               {"allow-insecure-remote", "", "allow plain HTTP on a non-loopback address"},
