@@ -1,8 +1,8 @@
 // Fuzz target: POST objects (taxii/write.cc) on arbitrary bodies, through Server::Handle with
 // an authenticated member on a real node (a temporary folder made once per process). Checks
 // that the handler never crashes, answers only 202 (a status resource) or a 400/413 error
-// resource, always with valid JSON; that a status's counts add up and its lists stay within
-// their bounds; and that the stored status reads back byte for byte.
+// resource, always with valid JSON; that a status's counts add up and its lists hold one entry
+// per object; and that the stored status reads back byte for byte.
 #include <unistd.h>
 
 #include <cstddef>
@@ -99,8 +99,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int64_t failures = Count(*body, "failure_count");
   if (successes < 0 || failures < 0 || total != successes + failures) std::abort();
   if (Count(*body, "pending_count") != 0) std::abort();
-  if (ListSize(*body, "successes") != std::min<size_t>(successes, 10000)) std::abort();
-  if (ListSize(*body, "failures") != std::min<size_t>(failures, 1000)) std::abort();
+  // One entry per object (taxii2client checks the lists against the counts).
+  if (ListSize(*body, "successes") != static_cast<size_t>(successes)) std::abort();
+  if (ListSize(*body, "failures") != static_cast<size_t>(failures)) std::abort();
 
   const json::Value* id = body->Find("id");
   if (id == nullptr || !id->is_string()) std::abort();

@@ -25,8 +25,12 @@
 //   - Answer: 202 with a status resource ("complete": every object is decided before the
 //     answer). The status is stored in the same transaction as the objects, so GET status
 //     works after a restart, on any server thread, without server memory.
-//   - Stored lists are bounded: successes at kMaxStatusSuccesses, failures at
-//     kMaxStatusFailures entries, messages at kMaxMessageBytes; the counts are always exact.
+//   - The status lists every object: `successes` and `failures` always hold exactly
+//     success_count and failure_count entries (taxii2client rejects a status whose lists and
+//     counts disagree). Its size is bounded through the envelope: at most kMaxObjectsPerPost
+//     objects (more → 413, nothing stored), a failure's id and version cut at kMaxIdBytes and
+//     kMaxVersionBytes (they may be anything the client sent), and messages only on the first
+//     kMaxFailureMessages failures, each cut at kMaxMessageBytes.
 //
 // DELETE object (§5.7): match[version] (default: all versions) and match[spec_version] select
 // versions of the object in the collection; their membership in the collection is removed (the
@@ -52,9 +56,11 @@
 namespace tadamun::taxii {
 namespace {
 
-constexpr size_t kMaxStatusSuccesses = 10000;  // success details kept in a stored status
-constexpr size_t kMaxStatusFailures = 1000;    // failure details kept in a stored status
-constexpr size_t kMaxMessageBytes = 512;       // one failure message
+constexpr uint64_t kMaxObjectsPerPost = 100000;  // objects in one envelope
+constexpr size_t kMaxFailureMessages = 1000;     // failures that carry a message
+constexpr size_t kMaxMessageBytes = 512;         // one failure message
+constexpr size_t kMaxIdBytes = 300;              // a failure's id (STIX: type ≤ 250 + uuid)
+constexpr size_t kMaxVersionBytes = 64;          // a failure's version
 constexpr size_t kMaxIssuesPerFailure = 3;     // validation errors named in one message
 
 std::string Lower(std::string_view s) {
@@ -154,18 +160,17 @@ class StatusBuilder {
  public:
   void Success(std::string id, std::string version, std::string message) {
     ++success_count_;
-    if (successes_.size() < kMaxStatusSuccesses) {
-      successes_.push_back({std::move(id), std::move(version), std::move(message)});
-    }
+    successes_.push_back({std::move(id), std::move(version), std::move(message)});
   }
-  // Whether a failure's details are still kept (building a message is wasted work otherwise).
-  bool KeepsFailureDetail() const { return failures_.size() < kMaxStatusFailures; }
+  // Whether the next failure still gets a message (building one is wasted work otherwise).
+  bool KeepsFailureMessage() const { return failure_count_ < kMaxFailureMessages; }
   void Failure(std::string id, std::string version, std::string message) {
     ++failure_count_;
-    if (failures_.size() < kMaxStatusFailures) {
-      failures_.push_back(
-          {std::move(id), std::move(version), Truncate(std::move(message), kMaxMessageBytes)});
-    }
+    failures_.push_back({Truncate(std::move(id), kMaxIdBytes),
+                         Truncate(std::move(version), kMaxVersionBytes),
+                         failures_.size() < kMaxFailureMessages
+                             ? Truncate(std::move(message), kMaxMessageBytes)
+                             : std::string()});
   }
   std::string Json(const std::string& id, const std::string& request_timestamp) const {
     std::string out = "{\"id\":" + Quote(id) + ",\"status\":\"complete\",\"request_timestamp\":" +
@@ -234,6 +239,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
 
   StatusBuilder status;
   Status store_failure;  // the first store error that is not a clash: aborts everything
+  bool too_many = false;  // more than kMaxObjectsPerPost objects: aborts everything
   std::optional<json::PositionTracker> positions;  // made once ParseStreaming padded `text`
   auto where = [&](const std::string& pointer, uint64_t offset) {
     if (!positions) positions.emplace(std::string_view(text));
@@ -246,6 +252,10 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
   auto root = json::ParseStreaming(
       &text, "objects",
       [&](json::Value&& value, uint64_t index, std::string_view source) -> Status {
+        if (index >= kMaxObjectsPerPost) {
+          too_many = true;
+          return Status::ResourceExhausted("too many objects");  // stops parsing
+        }
         std::string pointer = "/objects";
         json::AppendPointer(&pointer, index);
         const uint64_t offset = value.offset();
@@ -258,7 +268,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
             stix::ValidateObject(std::move(value), pointer, &issues, options_.validation);
         if (!object) {
           std::string message;
-          if (status.KeepsFailureDetail()) {
+          if (status.KeepsFailureMessage()) {
             // The first errors, in text order: positions are then counted forward only (the
             // tracker restarts from the top for an earlier offset, which could make many
             // failing objects cost time quadratic in the body).
@@ -294,7 +304,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
             return store_failure;  // stops parsing
           }
           status.Failure(std::move(id), std::move(version),
-                         status.KeepsFailureDetail()
+                         status.KeepsFailureMessage()
                              ? where(pointer, offset) + ": " + added.status().message()
                              : std::string());
           return Status::Ok();
@@ -310,6 +320,11 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
   if (!root.ok()) {
     (*import)->Rollback();
     if (!store_failure.ok()) return StoreError(store_failure);
+    if (too_many) {
+      return ErrorResponse(413, "Too many objects",
+                           "the envelope holds more than " + std::to_string(kMaxObjectsPerPost) +
+                               " objects; send them in several POSTs");
+    }
     return ErrorResponse(400, "Malformed envelope",
                          "the body is not valid JSON: " + root.status().message());
   }

@@ -420,19 +420,44 @@ TEST_F(WriteTest, StatusSurvivesRestartAndIsOnlyTheMembersOwn) {
   EXPECT_EQ(Send("DELETE", "/taxii2/api/status/" + id + "/").status, 405);
 }
 
-TEST_F(WriteTest, StoredListsAreBoundedCountsExact) {
+TEST_F(WriteTest, StatusListsMatchCountsAndStayBounded) {
+  // Lists always hold one entry per object (taxii2client rejects a status whose lists and
+  // counts disagree); only the first 1,000 failures carry a message, and a failure's id and
+  // version (anything the client sent) are cut short.
   std::vector<std::string> objects;
   for (int i = 0; i < 1500; ++i) objects.push_back(R"({"type":"identity"})");
+  objects.push_back(R"({"type":"identity","id":")" + std::string(5000, 'x') + R"(","modified":")" +
+                    std::string(5000, '9') + R"("})");
   for (int i = 0; i < 5; ++i) objects.push_back(Identity(i, kV1));
   Response r = Post(kC1, Envelope(objects));
   ASSERT_EQ(r.status, 202);
   json::Value status = Body(r);
-  EXPECT_EQ(Int(status, "total_count"), 1505);
-  EXPECT_EQ(Int(status, "failure_count"), 1500);
-  EXPECT_EQ(List(status, "failures").size(), 1000u);
+  EXPECT_EQ(Int(status, "total_count"), 1506);
+  EXPECT_EQ(Int(status, "failure_count"), 1501);
+  const auto& failures = List(status, "failures");
+  ASSERT_EQ(failures.size(), 1501u);
   EXPECT_EQ(Int(status, "success_count"), 5);
   EXPECT_EQ(List(status, "successes").size(), 5u);
+  EXPECT_NE(Str(failures[999], "message"), "<missing>");
+  EXPECT_EQ(Str(failures[1000], "message"), "<missing>");
+  EXPECT_LE(Str(failures[1500], "id").size(), 300u + 3);
+  EXPECT_LE(Str(failures[1500], "version").size(), 64u + 3);
+  EXPECT_EQ(Str(failures[1500], "id").substr(0, 10), "xxxxxxxxxx");
   EXPECT_EQ(InCollection(kC1).size(), 5u);
+}
+
+TEST_F(WriteTest, MoreThanTheObjectLimitIs413AndStoresNothing) {
+  std::vector<std::string> objects = {Identity(1, kV1)};
+  for (int i = 0; i < 100000; ++i) objects.push_back("{}");
+  Response r = Post(kC1, Envelope(objects));
+  EXPECT_EQ(r.status, 413) << r.body.substr(0, 300);
+  EXPECT_NE(Str(Body(r), "description").find("100000"), std::string::npos);
+  EXPECT_EQ(StoredVersions(), 0u);
+  objects.pop_back();  // exactly at the limit: accepted
+  Response ok = Post(kC1, Envelope(objects));
+  ASSERT_EQ(ok.status, 202);
+  EXPECT_EQ(Int(Body(ok), "total_count"), 100000);
+  EXPECT_EQ(StoredVersions(), 1u);
 }
 
 TEST_F(WriteTest, StoreFailureStoresNothing) {
