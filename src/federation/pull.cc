@@ -117,6 +117,7 @@ StatusOr<PullReport> Pull(taxii::Client* client, store::Store* store, const Page
 
   taxii::GetObjectsOptions get;
   get.limit = options.page_size;
+  get.versions = "all";  // a copy keeps every version, as the node itself does
   get.added_after = cursor.added_after;
   if (!cursor.next.empty()) {
     get.added_after = cursor.next_added_after;

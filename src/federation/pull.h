@@ -1,8 +1,8 @@
 // Pull: copies a remote TAXII 2.1 collection into the node, page by page, resuming where the
 // previous run stopped.
 //
-// A run asks GET objects with the remembered added_after cursor and follows `next` from page
-// to page. Each page is stored through `PageImporter` (the node's import: validation with the
+// A run asks GET objects (every version: match[version]=all) with the remembered added_after
+// cursor and follows `next` from page to page. Each page is stored through `PageImporter` (the node's import: validation with the
 // pattern check, one all-or-nothing transaction per batch of whole pages (PullOptions::
 // batch_objects), provenance kind "taxii" with the collection's URL as name, audit log). Only
 // after a batch's import has committed does the cursor move (store::SyncCursor of (API root

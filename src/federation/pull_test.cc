@@ -178,6 +178,21 @@ TEST_F(PullTest, FollowsPagesRemembersCursorAndIsIdempotent) {
   EXPECT_EQ(Cursor().objects, 31u);
 }
 
+TEST_F(PullTest, CopiesEveryVersion) {
+  ImportA(0, 5);
+  std::string v2 = Identity(1, "2021-01-01T00:00:00.000Z");
+  std::string v3 = Identity(1, "2022-01-01T00:00:00.000Z");
+  node::ImportOptions o;
+  o.collection = kColl;
+  ASSERT_TRUE(a_->Import(&v2, o).ok());
+  ASSERT_TRUE(a_->Import(&v3, o).ok());
+  auto r = Pull();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->objects, 7u);
+  EXPECT_EQ(Held(b_.get()).size(), 7u);
+  EXPECT_EQ(Held(b_.get()), Held(a_.get()));
+}
+
 TEST_F(PullTest, ProvenanceNamesTheRemoteCollection) {
   ImportA(0, 3);
   ASSERT_TRUE(Pull().ok());

@@ -346,6 +346,7 @@ StatusOr<ObjectsPage> Client::GetObjects(const std::string& api_root,
     for (const std::string& t : options.types) types += (types.empty() ? "" : ",") + t;
     req.query.emplace("match[type]", types);
   }
+  if (!options.versions.empty()) req.query.emplace("match[version]", options.versions);
   const std::string where = Where(req);
   TADAMUN_ASSIGN_OR_RETURN(Response r, Call(req, 200));
   size_t first = r.body.find_first_not_of(" \t\r\n");

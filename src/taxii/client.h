@@ -66,6 +66,7 @@ struct GetObjectsOptions {
   uint64_t limit = 0;              // 0: the server's default page size
   std::string next;                // "" : first page
   std::vector<std::string> types;  // match[type]
+  std::string versions;            // match[version] ("all", "first", ...); "" : the latest
 };
 
 // One page of GET objects.
