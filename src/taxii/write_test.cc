@@ -2,7 +2,10 @@
 // against a real node (store and audit log in a temporary folder).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -43,12 +46,17 @@ std::string Envelope(const std::vector<std::string>& objects) {
 
 class WriteTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Fresh(); }
+  // A new node folder with the two collections and the two members.
+  void Fresh(ServerOptions options = {}) {
+    server_.reset();
+    node_.reset();
+    writes_ = 0;
     dir_ = ::testing::TempDir() + "/taxii_write_test_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     ASSERT_TRUE(node::Node::Init(dir_, {}).ok());
-    Open();
+    Open(std::move(options));
     ASSERT_TRUE(node_->store().CreateCollection({kC1, "Partners", "", ""}).ok());
     ASSERT_TRUE(node_->store().CreateCollection({kC2, "Internal", "", ""}).ok());
     // "writer" may read and write both collections; "reader" may only read kC1.
@@ -556,6 +564,125 @@ TEST_F(WriteTest, DeletionRecordedLaterWhenTheAuditStepWasMissed) {
   }
   EXPECT_EQ(found, 1);
   EXPECT_TRUE(node_->store().UnauditedDeletions()->empty());
+}
+
+
+// Data-driven cases (tests/data/taxii_write/*.json; the README there says what each field
+// means): one per status code and behaviour of POST, DELETE and GET status.
+const json::Value* AtPointer(const json::Value& root, std::string_view pointer) {
+  const json::Value* v = &root;
+  size_t pos = 0;
+  while (pos < pointer.size()) {
+    if (pointer[pos] != '/') return nullptr;
+    size_t end = pointer.find('/', pos + 1);
+    if (end == std::string_view::npos) end = pointer.size();
+    std::string token(pointer.substr(pos + 1, end - pos - 1));
+    for (size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
+    for (size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
+    if (v->is_object()) {
+      v = v->Find(token);
+    } else if (v->is_array() && !token.empty() &&
+               token.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoull(token) < v->items().size()) {
+      v = &v->items()[std::stoull(token)];
+    } else {
+      return nullptr;
+    }
+    if (v == nullptr) return nullptr;
+    pos = end;
+  }
+  return v;
+}
+
+TEST_F(WriteTest, GoldenCases) {
+  const std::filesystem::path dir = std::filesystem::path(TADAMUN_TEST_DATA_DIR) / "taxii_write";
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 10u);
+  for (const std::filesystem::path& file : files) {
+    SCOPED_TRACE(file.filename().string());
+    std::ifstream in(file);
+    auto parsed = json::Parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    const json::Value& c = *parsed;
+    ServerOptions options;
+    if (const json::Value* m = c.Find("max_content_length")) {
+      options.max_content_length = static_cast<uint64_t>(m->AsInt64().value_or(0));
+    }
+    Fresh(std::move(options));
+    std::string status_id;
+    auto subst = [&](std::string s) {
+      for (auto [key, value] : {std::pair<std::string, std::string>{"{{c1}}", kC1},
+                                {"{{status}}", status_id}}) {
+        for (size_t i; (i = s.find(key)) != std::string::npos;) s.replace(i, key.size(), value);
+      }
+      return s;
+    };
+    if (const json::Value* setup = c.Find("setup")) {
+      for (const json::Value& envelope : setup->items()) {
+        Response r = Post(kC1, envelope.str());
+        ASSERT_EQ(r.status, 202) << r.body;
+        status_id = Str(Body(r), "id");
+      }
+    }
+    const json::Value& q = *c.Find("request");
+    Request request;
+    request.method = Str(q, "method");
+    request.path = subst(Str(q, "path"));
+    if (q.Find("query")) {
+      auto query = ParseQueryString(Str(q, "query"));
+      ASSERT_TRUE(query.ok());
+      request.query = *query;
+    }
+    request.AddHeader("Accept", std::string(kTaxiiMediaType));
+    const std::string auth = q.Find("auth") ? Str(q, "auth") : "writer";
+    if (auth != "none") {
+      request.AddHeader("Authorization", "Bearer " + (auth == "reader" ? reader_token_ : token_));
+    }
+    if (request.method == "POST") {
+      request.AddHeader("Content-Type", q.Find("content_type") ? Str(q, "content_type")
+                                                              : std::string(kTaxiiMediaType));
+    }
+    if (q.Find("body")) request.body = Str(q, "body");
+    Response r = server_->Handle(std::move(request));
+
+    const json::Value& want = *c.Find("expect");
+    EXPECT_EQ(r.status, Int(want, "status")) << r.body.substr(0, 500);
+    if (want.Find("content_type")) {
+      EXPECT_EQ(r.Header("content-type"), Str(want, "content_type"));
+    }
+    if (want.Find("empty_body")) {
+      EXPECT_TRUE(r.body.empty()) << r.body;
+    }
+    json::Value body;
+    if (want.Find("equals") || want.Find("contains")) body = Body(r);
+    if (const json::Value* equals = want.Find("equals")) {
+      for (const json::Member& m : equals->members()) {
+        const json::Value* got = AtPointer(body, m.key);
+        json::Value expected = m.value;
+        if (expected.is_string()) expected = json::Value::String(subst(expected.str()));
+        ASSERT_NE(got, nullptr) << m.key << " missing in " << r.body.substr(0, 500);
+        EXPECT_TRUE(json::Equal(*got, expected))
+            << m.key << ": " << json::ToJson(*got) << " != " << json::ToJson(expected);
+      }
+    }
+    if (const json::Value* contains = want.Find("contains")) {
+      for (const json::Member& m : contains->members()) {
+        const json::Value* got = AtPointer(body, m.key);
+        ASSERT_TRUE(got != nullptr && got->is_string()) << m.key << " in " << r.body;
+        EXPECT_NE(got->str().find(m.value.str()), std::string::npos)
+            << m.key << ": '" << got->str() << "' lacks '" << m.value.str() << "'";
+      }
+    }
+    if (const json::Value* stored = want.Find("stored_in_c1")) {
+      std::vector<std::string> expected;
+      for (const json::Value& v : stored->items()) expected.push_back(v.str());
+      EXPECT_EQ(InCollection(kC1), expected);
+    }
+  }
 }
 
 }  // namespace
