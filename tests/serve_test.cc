@@ -187,7 +187,7 @@ class ServeTest : public ::testing::Test {
 };
 
 TEST_F(ServeTest, PrintsTheDiscoveryUrlAndServesUntilSigterm) {
-  auto server = Serve();
+  auto server = Serve({"--access-log"});
   ASSERT_GT(server->port(), 0) << server->first_line();
   EXPECT_EQ(server->url(), "http://127.0.0.1:" + std::to_string(server->port()) + "/taxii2/");
   RawHttp c(server->port());
@@ -197,10 +197,16 @@ TEST_F(ServeTest, PrintsTheDiscoveryUrlAndServesUntilSigterm) {
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->Find("default")->str(),
             "http://127.0.0.1:" + std::to_string(server->port()) + "/taxii2/api/");
+  RawHttp q(server->port());
+  EXPECT_EQ(
+      q.Exchange(taxii::testing::Get(Objects() + "?added_after=secret-cursor", Auth())).status,
+      400);
   EXPECT_EQ(server->SignalAndWait(SIGTERM), 0);
   std::string err = Slurp(dir_ + "/serve.err");
   EXPECT_NE(err.find("stopped"), std::string::npos) << err;
+  EXPECT_NE(err.find("GET /taxii2/ 200 "), std::string::npos) << "no access log line: " << err;
   EXPECT_EQ(err.find(token_), std::string::npos) << "the token reached the log";
+  EXPECT_EQ(err.find("secret-cursor"), std::string::npos) << "the query reached the log";
 }
 
 TEST_F(ServeTest, ListensWhereConfigJsonSays) {
