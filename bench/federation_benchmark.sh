@@ -31,13 +31,15 @@ now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-# Starts `tadamun serve` for node $1 on a free loopback port; prints its discovery URL.
+# Starts `tadamun serve` for node $1 on a free loopback port (not in a subshell, so the trap
+# can stop it); sets $url to its discovery URL.
 serve() {
   "$tadamun" serve --node "$1" --listen 127.0.0.1:0 >"$work/$2.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do
+  url=""
+  for _ in $(seq 300); do
     url=$(grep -o 'http://127.0.0.1:[0-9]*/taxii2/' "$work/$2.log" || true)
-    if [ -n "$url" ]; then echo "$url"; return; fi
+    if [ -n "$url" ]; then return; fi
     sleep 0.1
   done
   echo "serve did not start: $(cat "$work/$2.log")" >&2
@@ -59,7 +61,8 @@ t1=$(now)
 s=$(secs "$t0" "$t1")
 echo "baseline  tadamun import (local file, node A): $objects objects in $s s = $(rate "$objects" "$s") objects/s"
 
-url_a=$(serve "$work/a" a)
+serve "$work/a" a
+url_a=$url
 t0=$(now)
 "$tadamun" pull --node "$work/b" "${url_a}api/" --collection "$coll" \
   --token-file "$work/token-a" >"$work/pull.out"
@@ -73,7 +76,8 @@ t0=$(now)
 t1=$(now)
 echo "re-pull   (nothing new, cursor remembered): $(secs "$t0" "$t1") s"
 
-url_d=$(serve "$work/d" d)
+serve "$work/d" d
+url_d=$url
 t0=$(now)
 "$tadamun" push --node "$work/b" "${url_d}api/" --collection "$inbox" --from "$coll" \
   --token-file "$work/token-d" >"$work/push.out"
