@@ -89,9 +89,12 @@ int main(int argc, char** argv) {
   uint64_t objects = 100000, batch = 1000;
   std::string base = "/tmp";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--objects")) objects = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--batch")) batch = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--dir")) base = argv[i + 1];
+    if (!std::strcmp(argv[i], "--objects"))
+      objects = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--batch"))
+      batch = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--dir"))
+      base = argv[i + 1];
   }
   if (objects == 0 || batch == 0) return 2;
   const std::string dir = base + "/taxii_post_benchmark." + std::to_string(::getpid());
@@ -171,23 +174,25 @@ int main(int argc, char** argv) {
                  : "taxii POST objects without the audit hook",
            objects, wall, cpu);
     if (audit) {
-      std::printf("  of which in the audit hook (Node::RecordPendingImports): %.2f s wall; %.1f ms "
-                  "for the first POST, %.1f ms for the last\n",
-                  hook_seconds, hook_first * 1e3, hook_last * 1e3);
+      std::printf(
+          "  of which in the audit hook (Node::RecordPendingImports): %.2f s wall; %.1f ms "
+          "for the first POST, %.1f ms for the last\n",
+          hook_seconds, hook_first * 1e3, hook_last * 1e3);
     }
     const double per_tenth = static_cast<double>(tenth * batch);
-    std::printf("  wall rate over the first 10%% of envelopes: %.0f objects/s, last 10%%: %.0f "
-                "objects/s\n",
-                per_tenth / first_tenth, per_tenth / last_tenth);
+    std::printf(
+        "  wall rate over the first 10%% of envelopes: %.0f objects/s, last 10%%: %.0f "
+        "objects/s\n",
+        per_tenth / first_tenth, per_tenth / last_tenth);
   }
   envelopes.clear();
 
   // 2. Baseline: the node's import (tadamun import), same objects, same batches.
   {
-    std::vector<std::string> bundles = Documents(
-        objects, batch,
-        "{\"type\":\"bundle\",\"id\":\"bundle--6f1a3b5e-1c5d-4b8e-9d2a-4f6b7c8d9e0f\","
-        "\"objects\":[\n");
+    std::vector<std::string> bundles =
+        Documents(objects, batch,
+                  "{\"type\":\"bundle\",\"id\":\"bundle--6f1a3b5e-1c5d-4b8e-9d2a-4f6b7c8d9e0f\","
+                  "\"objects\":[\n");
     auto node = FreshNode(dir + "/import");
     node::ImportOptions io;
     io.collection = kCollection;
@@ -204,10 +209,10 @@ int main(int argc, char** argv) {
            Seconds(t0, SteadyClock::now()), CpuSeconds() - c0);
   }
   {
-    std::vector<std::string> one = Documents(
-        objects, objects,
-        "{\"type\":\"bundle\",\"id\":\"bundle--6f1a3b5e-1c5d-4b8e-9d2a-4f6b7c8d9e0f\","
-        "\"objects\":[\n");
+    std::vector<std::string> one =
+        Documents(objects, objects,
+                  "{\"type\":\"bundle\",\"id\":\"bundle--6f1a3b5e-1c5d-4b8e-9d2a-4f6b7c8d9e0f\","
+                  "\"objects\":[\n");
     auto node = FreshNode(dir + "/import-one");
     node::ImportOptions io;
     io.collection = kCollection;

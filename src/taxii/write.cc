@@ -61,7 +61,7 @@ constexpr size_t kMaxFailureMessages = 1000;     // failures that carry a messag
 constexpr size_t kMaxMessageBytes = 512;         // one failure message
 constexpr size_t kMaxIdBytes = 300;              // a failure's id (STIX: type ≤ 250 + uuid)
 constexpr size_t kMaxVersionBytes = 64;          // a failure's version
-constexpr size_t kMaxIssuesPerFailure = 3;     // validation errors named in one message
+constexpr size_t kMaxIssuesPerFailure = 3;       // validation errors named in one message
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -113,8 +113,10 @@ std::optional<std::string> ContentTypeProblem(const std::optional<std::string>& 
   std::string type = Lower(Trim(value.substr(0, semi)));
   const std::string shown = "Content-Type '" + Truncate(std::string(value), 200) + "'";
   if (type == "application/stix+json") {
-    return shown + ": POST objects takes a TAXII envelope {\"objects\": [...]}, not a STIX "
-                   "document" + expected;
+    return shown +
+           ": POST objects takes a TAXII envelope {\"objects\": [...]}, not a STIX "
+           "document" +
+           expected;
   }
   if (type != "application/taxii+json") return shown + " is not supported" + expected;
   std::string_view params = semi == std::string_view::npos ? "" : value.substr(semi + 1);
@@ -166,15 +168,14 @@ class StatusBuilder {
   bool KeepsFailureMessage() const { return failure_count_ < kMaxFailureMessages; }
   void Failure(std::string id, std::string version, std::string message) {
     ++failure_count_;
-    failures_.push_back({Truncate(std::move(id), kMaxIdBytes),
-                         Truncate(std::move(version), kMaxVersionBytes),
-                         failures_.size() < kMaxFailureMessages
-                             ? Truncate(std::move(message), kMaxMessageBytes)
-                             : std::string()});
+    failures_.push_back(
+        {Truncate(std::move(id), kMaxIdBytes), Truncate(std::move(version), kMaxVersionBytes),
+         failures_.size() < kMaxFailureMessages ? Truncate(std::move(message), kMaxMessageBytes)
+                                                : std::string()});
   }
   std::string Json(const std::string& id, const std::string& request_timestamp) const {
-    std::string out = "{\"id\":" + Quote(id) + ",\"status\":\"complete\",\"request_timestamp\":" +
-                      Quote(request_timestamp) +
+    std::string out = "{\"id\":" + Quote(id) +
+                      ",\"status\":\"complete\",\"request_timestamp\":" + Quote(request_timestamp) +
                       ",\"total_count\":" + std::to_string(success_count_ + failure_count_) +
                       ",\"success_count\":" + std::to_string(success_count_) + ",\"successes\":";
     AppendList(successes_, &out);
@@ -224,8 +225,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
     return ErrorResponse(413, "Request too large",
                          "the body is " + std::to_string(request.body.size()) +
                              " bytes; this API root accepts at most " +
-                             std::to_string(options_.max_content_length) +
-                             " (max_content_length)");
+                             std::to_string(options_.max_content_length) + " (max_content_length)");
   }
   const std::string request_timestamp = Clock::System()->Now().WithDigits(6).ToString();
   const std::string status_id = RandomUuid();
@@ -238,7 +238,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
   if (!import.ok()) return StoreError(import.status());
 
   StatusBuilder status;
-  Status store_failure;  // the first store error that is not a clash: aborts everything
+  Status store_failure;   // the first store error that is not a clash: aborts everything
   bool too_many = false;  // more than kMaxObjectsPerPost objects: aborts everything
   std::optional<json::PositionTracker> positions;  // made once ParseStreaming padded `text`
   auto where = [&](const std::string& pointer, uint64_t offset) {
@@ -278,19 +278,17 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
               if (issue.severity != stix::Severity::kError) continue;
               if (++errors <= kMaxIssuesPerFailure) shown.push_back(&issue);
             }
-            std::stable_sort(shown.begin(), shown.end(),
-                             [](const stix::Issue* a, const stix::Issue* b) {
-                               return a->offset < b->offset;
-                             });
+            std::stable_sort(
+                shown.begin(), shown.end(),
+                [](const stix::Issue* a, const stix::Issue* b) { return a->offset < b->offset; });
             for (const stix::Issue* issue : shown) {
               if (!message.empty()) message += "; ";
               // An issue lies inside its object; never count from before it.
-              message += where(issue->pointer, std::max(issue->offset, offset)) + ": " +
-                         issue->message;
+              message +=
+                  where(issue->pointer, std::max(issue->offset, offset)) + ": " + issue->message;
             }
             if (errors > kMaxIssuesPerFailure) {
-              message += "; and " + std::to_string(errors - kMaxIssuesPerFailure) +
-                         " more errors";
+              message += "; and " + std::to_string(errors - kMaxIssuesPerFailure) + " more errors";
             }
           }
           status.Failure(std::move(id), std::move(version), std::move(message));
@@ -310,10 +308,9 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
           return Status::Ok();
         }
         std::optional<Timestamp> v = object->Version();
-        status.Success(object->id, v ? v->ToString() : (*import)->date_added(),
-                       *added == store::AddOutcome::kUnchanged
-                           ? "already stored with the same content"
-                           : "");
+        status.Success(
+            object->id, v ? v->ToString() : (*import)->date_added(),
+            *added == store::AddOutcome::kUnchanged ? "already stored with the same content" : "");
         return Status::Ok();
       },
       parse);
@@ -383,8 +380,7 @@ Response Server::DeleteObject(const Request& request, const std::string& collect
         if (!saw_version) versions = store::VersionSelection{false, false, false, {}};
         saw_version = true;
         if (Status s = store::AddVersionWord(item, &versions); !s.ok()) {
-          return ErrorResponse(400, "Bad request parameter",
-                               "match[version]: " + s.message());
+          return ErrorResponse(400, "Bad request parameter", "match[version]: " + s.message());
         }
       } else {
         size_t dot = item.find('.');
@@ -393,9 +389,9 @@ Response Server::DeleteObject(const Request& request, const std::string& collect
                   item.find_first_not_of("0123456789.") == std::string::npos &&
                   item.find('.', dot + 1) == std::string::npos;
         if (!ok) {
-          return ErrorResponse(400, "Bad request parameter",
-                               "match[spec_version]: '" + item.substr(0, 80) +
-                                   "' is not a spec version (e.g. 2.1)");
+          return ErrorResponse(
+              400, "Bad request parameter",
+              "match[spec_version]: '" + item.substr(0, 80) + "' is not a spec version (e.g. 2.1)");
         }
         spec_versions.push_back(item);
       }
@@ -409,8 +405,8 @@ Response Server::DeleteObject(const Request& request, const std::string& collect
   if (!removed.ok()) return StoreError(removed.status());
   if (removed->empty()) {
     return ErrorResponse(404, "Object not found",
-                         "no version of object '" + object_id.substr(0, 200) +
-                             "' in collection '" + collection_id + "'" +
+                         "no version of object '" + object_id.substr(0, 200) + "' in collection '" +
+                             collection_id + "'" +
                              (request.query.empty() ? "" : " matches the filters"));
   }
   if (options_.after_write) options_.after_write();

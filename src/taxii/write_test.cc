@@ -34,8 +34,8 @@ std::string IdentityId(int i) {
 }
 std::string Identity(int i, const std::string& modified, const std::string& name = "") {
   return R"({"type":"identity","spec_version":"2.1","id":")" + IdentityId(i) +
-         R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified +
-         R"(","name":")" + (name.empty() ? "org " + std::to_string(i) : name) +
+         R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified + R"(","name":")" +
+         (name.empty() ? "org " + std::to_string(i) : name) +
          R"(","identity_class":"organization"})";
 }
 std::string Envelope(const std::vector<std::string>& objects) {
@@ -102,8 +102,8 @@ class WriteTest : public ::testing::Test {
     r.body = std::move(body);
     return server_->Handle(std::move(r));
   }
-  Response Send(const std::string& method, const std::string& path,
-                const std::string& query = "", const std::string* token = nullptr) {
+  Response Send(const std::string& method, const std::string& path, const std::string& query = "",
+                const std::string* token = nullptr) {
     Request r;
     r.AddHeader("Authorization", "Bearer " + (token ? *token : token_));
     r.method = method;
@@ -234,14 +234,14 @@ TEST_F(WriteTest, FailuresArePerObjectWithTheReason) {
       R"("created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z",)"
       R"("pattern":"[ipv4-addr:value = ","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"})";
   const std::vector<std::string> objects = {
-      Identity(1, kV1),                 // 0: ok
-      bad_created,                      // 1: validation error at /objects/1/created
-      Identity(9, kV1, "renamed"),      // 2: clash with the stored version
-      Identity(2, kV1),                 // 3: ok
-      R"({"type":"identity"})",         // 4: no id
-      bad_pattern,                      // 5: the node's pattern check
-      Identity(2, kV1, "other name"),   // 6: clash inside the envelope
-      "42",                             // 7: not an object
+      Identity(1, kV1),                // 0: ok
+      bad_created,                     // 1: validation error at /objects/1/created
+      Identity(9, kV1, "renamed"),     // 2: clash with the stored version
+      Identity(2, kV1),                // 3: ok
+      R"({"type":"identity"})",        // 4: no id
+      bad_pattern,                     // 5: the node's pattern check
+      Identity(2, kV1, "other name"),  // 6: clash inside the envelope
+      "42",                            // 7: not an object
   };
   Response r = Post(kC1, Envelope(objects));
   ASSERT_EQ(r.status, 202) << r.body;
@@ -318,10 +318,10 @@ TEST_F(WriteTest, MalformedJsonIs400WithPositionAndStoresNothing) {
   EXPECT_EQ(StoredVersions(), 0u);
   EXPECT_EQ(writes_, 0);
 
-  for (const std::string& bad : {std::string(""), std::string("{\"objects\":["),
-                                 std::string("[") + Identity(1, kV1) + "]",
-                                 std::string("\"objects\""), std::string("{\"objects\":{}}"),
-                                 std::string("{\"objects\":[1]} trailing")}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("{\"objects\":["), std::string("[") + Identity(1, kV1) + "]",
+        std::string("\"objects\""), std::string("{\"objects\":{}}"),
+        std::string("{\"objects\":[1]} trailing")}) {
     Response e = Post(kC1, bad);
     EXPECT_EQ(e.status, 400) << bad << " -> " << e.body;
     EXPECT_EQ(Str(Body(e), "http_status"), "400");
@@ -343,8 +343,8 @@ TEST_F(WriteTest, BodyOverMaxContentLengthIs413) {
   ServerOptions options;
   options.max_content_length = 1000;
   Open(options);
-  std::string body = Envelope({Identity(1, kV1), Identity(2, kV1), Identity(3, kV1),
-                               Identity(4, kV1), Identity(5, kV1)});
+  std::string body = Envelope(
+      {Identity(1, kV1), Identity(2, kV1), Identity(3, kV1), Identity(4, kV1), Identity(5, kV1)});
   ASSERT_GT(body.size(), 1000u);
   Response r = Post(kC1, body);
   EXPECT_EQ(r.status, 413) << r.body;
@@ -477,8 +477,8 @@ TEST_F(WriteTest, StoreFailureStoresNothing) {
                         IdentityId(3) + "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;")
                     .ok());
   }
-  Response r = Post(kC1, Envelope({Identity(1, kV1), Identity(2, kV1), Identity(3, kV1),
-                                   Identity(4, kV1)}));
+  Response r =
+      Post(kC1, Envelope({Identity(1, kV1), Identity(2, kV1), Identity(3, kV1), Identity(4, kV1)}));
   EXPECT_EQ(r.status, 500) << r.body;
   EXPECT_NE(Str(Body(r), "description").find("injected failure"), std::string::npos) << r.body;
   EXPECT_EQ(StoredVersions(), 0u);
@@ -500,8 +500,8 @@ TEST_F(WriteTest, DeleteRemovesVersionsFromTheCollectionAndIsAudited) {
   Response one = Send("DELETE", path, "match[version]=" + std::string(kV1));
   ASSERT_EQ(one.status, 200) << one.body;
   EXPECT_TRUE(one.body.empty());
-  EXPECT_EQ(InCollection(kC1), (std::vector<std::string>{IdentityId(1) + "@" + kV2,
-                                                         IdentityId(2) + "@" + kV1}));
+  EXPECT_EQ(InCollection(kC1),
+            (std::vector<std::string>{IdentityId(1) + "@" + kV2, IdentityId(2) + "@" + kV1}));
   // Filters that select nothing: 404, nothing changes.
   EXPECT_EQ(Send("DELETE", path, "match[version]=" + std::string(kV1)).status, 404);
   EXPECT_EQ(Send("DELETE", path, "match[spec_version]=2.0").status, 404);
@@ -566,7 +566,6 @@ TEST_F(WriteTest, DeletionRecordedLaterWhenTheAuditStepWasMissed) {
   EXPECT_TRUE(node_->store().UnauditedDeletions()->empty());
 }
 
-
 // Data-driven cases (tests/data/taxii_write/*.json; the README there says what each field
 // means): one per status code and behaviour of POST, DELETE and GET status.
 const json::Value* AtPointer(const json::Value& root, std::string_view pointer) {
@@ -615,8 +614,8 @@ TEST_F(WriteTest, GoldenCases) {
     Fresh(std::move(options));
     std::string status_id;
     auto subst = [&](std::string s) {
-      for (auto [key, value] : {std::pair<std::string, std::string>{"{{c1}}", kC1},
-                                {"{{status}}", status_id}}) {
+      for (auto [key, value] :
+           {std::pair<std::string, std::string>{"{{c1}}", kC1}, {"{{status}}", status_id}}) {
         for (size_t i; (i = s.find(key)) != std::string::npos;) s.replace(i, key.size(), value);
       }
       return s;
@@ -644,7 +643,7 @@ TEST_F(WriteTest, GoldenCases) {
     }
     if (request.method == "POST") {
       request.AddHeader("Content-Type", q.Find("content_type") ? Str(q, "content_type")
-                                                              : std::string(kTaxiiMediaType));
+                                                               : std::string(kTaxiiMediaType));
     }
     if (q.Find("body")) request.body = Str(q, "body");
     Response r = server_->Handle(std::move(request));
