@@ -176,7 +176,7 @@ StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
     r->pos_ = r->len_;
     if (!r->Fill()) break;
   }
-  r->consumed_ = 0;
+  r->start_ = r->consumed_ = r->buf_offset_ + r->pos_;
   return r;
 }
 

@@ -88,8 +88,9 @@ class LineReader {
   // I/O errors), naming the file and the offset reached.
   const Status& status() const { return status_; }
   bool gzip() const { return gzip_; }
-  // Uncompressed bytes consumed so far (for progress).
-  uint64_t bytes_read() const { return consumed_; }
+  // Uncompressed bytes of the lines returned so far, from the first line of the range (the
+  // byte counts of consecutive ranges add up to the file's size).
+  uint64_t bytes_read() const { return consumed_ - start_; }
 
  private:
   LineReader() = default;
@@ -110,6 +111,7 @@ class LineReader {
   uint64_t buf_offset_ = 0; // file offset of buf_[0]
   uint64_t end_ = UINT64_MAX;
   uint64_t consumed_ = 0;
+  uint64_t start_ = 0;       // offset of the range's first line
   bool eof_ = false;
   bool skipping_ = false;   // inside a too-long line
   Status status_;

@@ -257,8 +257,11 @@ void UnitWorker::Run(const InputFile& file, const Unit& unit, FileFormat format,
       time_key_ = {};
       parser_.Parse(LogFormat::kText, format.header, text, this);
     }
+    // The event time is only needed by hits and by the pattern engine.
     std::optional<Timestamp> time;
-    if (!time_text_.empty()) time = ParseEventTime(time_text_);
+    if (!time_text_.empty() && (out->hits.size() > line_hits_begin_ || !set_.fallback().empty())) {
+      time = ParseEventTime(time_text_);
+    }
     if (!set_.fallback().empty()) {
       fallback_hits_.clear();
       fallback_.Match(event_, event_count_, time.value_or(Timestamp()), &fallback_hits_);

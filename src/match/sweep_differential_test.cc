@@ -647,6 +647,9 @@ TEST(SweepDifferential, EngineAgreesWithReferenceOnEveryFormat) {
       EXPECT_EQ(s.long_lines, 1u);
       EXPECT_GT(s.malformed_lines, 0u);
       EXPECT_EQ(s.files_failed, 0u);
+      uint64_t text_bytes = 0;
+      for (const auto& log : logs) text_bytes += log.second.size();
+      EXPECT_EQ(s.bytes, text_bytes) << "the byte counts of ranges add up";
       std::sort(got.begin(), got.end());
       std::vector<Record> missing, extra;
       std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
