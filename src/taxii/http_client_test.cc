@@ -95,7 +95,10 @@ TEST(EncodeQueryTest, EncodesLikePythonRequests) {
 // connections and requests.
 class CannedServer {
  public:
-  explicit CannedServer(std::string response) : response_(std::move(response)) {
+  // `close_after`: close the connection after each response without saying so (as a server
+  // does when its keep-alive timeout expires).
+  explicit CannedServer(std::string response, bool close_after = false)
+      : response_(std::move(response)), close_after_(close_after) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -140,6 +143,7 @@ class CannedServer {
             buffer.erase(0, end + 4 + length);
             ++requests_;
             if (::write(c, response_.data(), response_.size()) < 0) break;
+            if (close_after_) break;
             continue;
           }
         }
@@ -152,6 +156,7 @@ class CannedServer {
   }
 
   std::string response_;
+  bool close_after_ = false;
   int fd_ = -1;
   int port_ = 0;
   std::thread thread_;
@@ -193,6 +198,20 @@ TEST(HttpTransportTest, SendsQueryAndHeadersAndReusesTheConnection) {
       << req;
   EXPECT_NE(req.find("accept: application/taxii+json;version=2.1\r\n"), std::string::npos) << req;
   EXPECT_NE(req.find("authorization: bearer tdm_x\r\n"), std::string::npos) << req;
+}
+
+TEST(HttpTransportTest, ServerClosingAKeptAliveConnectionIsNotAnError) {
+  CannedServer server(CannedResponse("{}"), /*close_after=*/true);
+  auto url = ParseUrl("http://127.0.0.1:" + std::to_string(server.port()) + "/");
+  auto t = HttpTransport::Create(*url, {});
+  ASSERT_TRUE(t.ok());
+  for (int i = 0; i < 3; ++i) {
+    auto resp = (*t)->Send(Request{.path = "/"});
+    ASSERT_TRUE(resp.ok()) << i << ": " << resp.status().ToString();
+    EXPECT_EQ(resp->body, "{}");
+  }
+  EXPECT_EQ(server.requests(), 3);
+  EXPECT_EQ(server.connections(), 3);
 }
 
 TEST(HttpTransportTest, ResponseOverTheLimitIsRefused) {
