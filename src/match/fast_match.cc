@@ -315,6 +315,63 @@ inline uint32_t TailSpecialMask(__m128i v) {
 }
 
 
+// NormalizeUrl's output for a URL already checked by MatchUrlCommon: the scheme lower-cased,
+// the canonical host, the port unless it is the scheme's default, the path and query with
+// escapes of unreserved characters decoded and the others upper-cased ("/" when empty or not
+// starting with '/'). `tail` ends before any fragment. Returns the length written to `out`,
+// which holds at least t.size() + 8 bytes.
+size_t CanonicalUrl(std::string_view t, size_t colon, std::string_view host, uint32_t port, bool has_port,
+                    std::string_view tail, char* out) {
+  size_t u = 0;
+  for (size_t k = 0; k < colon; ++k) {
+    char c = t[k];
+    out[u++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  std::string_view scheme(out, u);
+  out[u++] = ':';
+  out[u++] = '/';
+  out[u++] = '/';
+  std::memcpy(out + u, host.data(), host.size());
+  u += host.size();
+  if (has_port) {
+    bool is_default = (port == 80 && (scheme == "http" || scheme == "ws")) ||
+                      (port == 443 && (scheme == "https" || scheme == "wss")) || (port == 21 && scheme == "ftp");
+    if (!is_default) {
+      char digits[8];
+      int d = 0;
+      do {
+        digits[d++] = static_cast<char>('0' + port % 10);
+        port /= 10;
+      } while (port != 0);
+      out[u++] = ':';
+      while (d > 0) out[u++] = digits[--d];
+    }
+  }
+  if (tail.empty() || tail[0] != '/') out[u++] = '/';
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (size_t k = 0; k < tail.size(); ++k) {
+    char c = tail[k];
+    if (c != '%') {
+      out[u++] = c;
+      continue;
+    }
+    auto hex = [](char h) { return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10; };
+    char decoded = static_cast<char>(hex(tail[k + 1]) * 16 + hex(tail[k + 2]));
+    bool unreserved = (decoded >= 'a' && decoded <= 'z') || (decoded >= 'A' && decoded <= 'Z') ||
+                      (decoded >= '0' && decoded <= '9') || decoded == '-' || decoded == '.' || decoded == '_' ||
+                      decoded == '~';
+    if (unreserved) {
+      out[u++] = decoded;
+    } else {
+      out[u++] = '%';
+      out[u++] = kHex[static_cast<unsigned char>(decoded) >> 4];
+      out[u++] = kHex[static_cast<unsigned char>(decoded) & 15];
+    }
+    k += 2;
+  }
+  return u;
+}
+
 // The common URL shape `scheme://host[:port][/path][?query][#fragment]`, host of letters,
 // digits, '-', '_' and '.', in one pass: the host is lower-cased into the buffer as it is read.
 // Returns false (nothing looked up) when the URL has another shape (user info, brackets, bytes
@@ -322,6 +379,8 @@ inline uint32_t TailSpecialMask(__m128i v) {
 bool MatchUrlCommon(const IndicatorIndex& index, std::string_view t, size_t colon, std::vector<uint32_t>* ids,
                     TokenKind* kind) {
   const size_t n = t.size();
+  const bool want_url = index.exact(EntryKind::kUrl).key_count() != 0;
+  if (want_url && n > 2000) return false;  // the canonical URL is built in a 2 KiB buffer
   size_t i = colon + 3;
   DomainBuffer buf;
   char* out = buf.data();
@@ -349,16 +408,18 @@ bool MatchUrlCommon(const IndicatorIndex& index, std::string_view t, size_t colo
     if (stop) break;
   }
   if (len - label_begin > 63) return false;
-  bool port_ok = true;
+  bool port_ok = true, has_port = false;
+  uint32_t port = 0;
   if (i < n && t[i] == ':') {
     size_t p = ++i;
-    uint32_t port = 0;
     for (; i < n && static_cast<unsigned>(t[i] - '0') <= 9; ++i) {
       if (i - p < 6) port = port * 10 + static_cast<uint32_t>(t[i] - '0');
     }
-    port_ok = i == p || (i - p <= 5 && port <= 65535);  // an empty port is no port
+    has_port = i > p;  // an empty port is no port
+    port_ok = !has_port || (i - p <= 5 && port <= 65535);
   }
   if (i < n && t[i] != '/' && t[i] != '?' && t[i] != '#') return false;  // user info, brackets, ...
+  const size_t tail_begin = i;
   while (i < n) {  // the path and query up to the fragment, 16 bytes at a time
     size_t avail = n - i;
     uint32_t special = TailSpecialMask(Load16(t.data() + i, avail)) & ValidMask(avail);
@@ -367,6 +428,7 @@ bool MatchUrlCommon(const IndicatorIndex& index, std::string_view t, size_t colo
       continue;
     }
     i += static_cast<size_t>(__builtin_ctz(special));
+    if (i >= n) break;
     char c = t[i];
     if (c == '#') break;
     if (c == '\\') return false;
@@ -384,6 +446,12 @@ bool MatchUrlCommon(const IndicatorIndex& index, std::string_view t, size_t colo
   }
   if (len == 0) return true;
   *kind = TokenKind::kUrl;
+  if (want_url) {
+    char url[2048];
+    size_t u = CanonicalUrl(t, colon, std::string_view(out, len), has_port ? port : 0, has_port,
+                            t.substr(tail_begin, std::min(i, n) - tail_begin), url);
+    index.LookupExact(EntryKind::kUrl, std::string_view(url, u), ids);
+  }
   uint32_t v4;
   if (out[0] >= '0' && out[0] <= '9' && ParseIpv4Fast(std::string_view(out, len), &v4)) {
     index.LookupIpv4(v4, ids);
@@ -442,11 +510,12 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
       index.LookupIpv4(v4, ids);
       return TokenKind::kIpv4;
     }
-  } else if (index.exact(EntryKind::kUrl).key_count() == 0) {
+  } else {
     size_t scheme = SchemeEnd(token);
     if (scheme != std::string_view::npos) {
       TokenKind kind;
       if (MatchUrlCommon(index, token, scheme, ids, &kind)) return kind;
+      if (index.exact(EntryKind::kUrl).key_count() != 0) return MatchToken(index, token, ids);
       return MatchUrlHostOnly(index, token, scheme, ids);
     }
   }

@@ -105,7 +105,26 @@ class TokenGenerator {
       case 9: t = ip + ":" + std::to_string(rng_() % 70000); break;
       case 10: t = "http://" + ip + Pick({"", "/", ":443/x", ":99999/"}); break;
       case 11: t = Word(4) + "@" + Flip(d); break;
-      case 12: t = urls_.empty() ? d : Flip(Pick(urls_)); break;
+      case 12: {
+        if (urls_.empty()) {
+          t = d;
+          break;
+        }
+        std::string u = Pick(urls_);  // http://host/path[?q=..]
+        size_t slash = u.find('/', 7);
+        std::string host = u.substr(7, slash - 7), rest = u.substr(slash);
+        switch (rng_() % 8) {
+          case 0: t = u; break;
+          case 1: t = Flip("HTTP://" + host) + rest; break;
+          case 2: t = "http://" + host + ":80" + rest + "#frag"; break;
+          case 3: t = "http://" + host + ":8080" + rest; break;
+          case 4: t = "http://" + host + "." + rest; break;
+          case 5: t = "http://" + host + "/%" + Pick({"7e", "7E", "2f", "41", "zz", "2"}) + rest.substr(1); break;
+          case 6: t = "https://" + host + ":443" + rest; break;
+          default: t = Flip(u); break;
+        }
+        break;
+      }
       case 13: t = hashes_.empty() ? Word(64) : (rng_() % 2 ? Pick(hashes_) : Flip(Pick(hashes_))); break;
       case 14: t = Pick({"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
                          "0x52908400098527886E0F7030069857D2E4169EE7", "mail.example.com", "n0tawallet",
@@ -223,6 +242,23 @@ TEST(MatchTokenFast, Traps) {
                                 "evil.com:99999", "http://evil.com/%zz", "10.0.1.0"}) {
     EXPECT_TRUE(hit(miss).empty()) << miss;
   }
+}
+
+TEST(MatchTokenFast, UrlIndicators) {
+  IndicatorIndex index = BuildIndex({"[url:value = 'http://evil.com/a~b?q=%2F']", "[domain-name:value = 'evil.com']"});
+  auto hit = [&](std::string_view t) {
+    std::vector<uint32_t> ids, want;
+    EXPECT_EQ(static_cast<int>(MatchTokenFast(index, t, &ids)), static_cast<int>(MatchToken(index, t, &want))) << t;
+    EXPECT_EQ(ids, want) << t;
+    return ids;
+  };
+  using V = std::vector<uint32_t>;
+  EXPECT_EQ(hit("http://evil.com/a~b?q=%2F"), (V{0, 1}));
+  EXPECT_EQ(hit("HTTP://EVIL.com.:80/a%7eb?q=%2f#top"), (V{0, 1}));
+  EXPECT_EQ(hit("http://evil.com/A~b?q=%2F"), V{1});      // the path keeps its case
+  EXPECT_EQ(hit("http://evil.com:8080/a~b?q=%2F"), V{1});  // not the default port
+  EXPECT_EQ(hit("http://u@evil.com/a~b?q=%2F"), (V{0, 1}));  // user info: the general route
+  EXPECT_TRUE(hit("http://evil.com/a~b?q=%2").empty());
 }
 
 // Many /16../32 blocks, so the IPv4 set uses its bucket table: against a scan of the blocks.

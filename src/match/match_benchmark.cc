@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "match/compile.h"
+#include "match/fast_match.h"
 #include "match/token.h"
 
 namespace tadamun::match {
@@ -319,6 +320,42 @@ void BM_MatchTokenMixed(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 
+// The hot path on the same tokens (same results: fast_match_test.cc).
+void BM_MatchTokenFastMixed(benchmark::State& state) {
+  const Fixture& f = Get(static_cast<size_t>(state.range(0)));
+  std::vector<uint32_t> ids;
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    ids.clear();
+    const std::string& t = f.mixed_tokens[i++ % f.mixed_tokens.size()];
+    bytes += t.size();
+    MatchTokenFast(f.index, t, &ids);
+    benchmark::DoNotOptimize(ids.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+
+// Loading as the sweep does it: pattern text -> CompilePattern -> Builder -> index.
+void BM_Load(benchmark::State& state) {
+  std::vector<std::string> patterns = Patterns(static_cast<size_t>(state.range(0)));
+  size_t bytes = 0;
+  for (auto _ : state) {
+    IndicatorIndex::Builder b;
+    for (uint32_t i = 0; i < patterns.size(); ++i) {
+      auto entries = CompilePattern(patterns[i]);
+      for (const auto& e : *entries) b.Add(e, i);
+    }
+    IndicatorIndex index = std::move(b).Build();
+    bytes = index.MemoryBytes();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["indicators/s"] = benchmark::Counter(static_cast<double>(patterns.size()),
+                                                      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["bytes/indicator"] = static_cast<double>(bytes) / static_cast<double>(patterns.size());
+}
+
+BENCHMARK(BM_Load)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_Build)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_BuildBaseline)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_CompilePatterns)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(2);
@@ -328,6 +365,7 @@ BENCHMARK(BM_LookupDomainBaseline)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_LookupDomainTrie)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_LookupIpv4)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_MatchTokenMixed)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_MatchTokenFastMixed)->Arg(100000)->Arg(1000000);
 
 }  // namespace
 }  // namespace tadamun::match
