@@ -133,35 +133,67 @@ uint64_t MinimumObservations(const pattern::Pattern& p) {
 }
 
 void IndicatorSet::Builder::Add(const json::Value& object) {
+  auto str = [&](std::string_view key) -> std::string_view {
+    const json::Value* v = object.Find(key);
+    return v != nullptr && v->is_string() ? std::string_view(v->str()) : std::string_view();
+  };
+  Fields f{str("type"), str("id"), str("name"), str("pattern"), str("pattern_type"), str("valid_until")};
+  const json::Value* revoked = object.Find("revoked");
+  f.revoked = revoked != nullptr && revoked->is_bool() && revoked->bool_value();
+  AddFields(f);
+}
+
+void IndicatorSet::Builder::AddJson(std::string_view text) {
+  if (text.find("\"revoked\":true") != std::string_view::npos) {  // rare: take the exact path
+    if (auto v = json::Parse(text); v.ok()) {
+      Add(*v);
+      return;
+    }
+  }
+  if (!scanner_.Scan(text)) {
+    ++counts_.objects;
+    ++counts_.unusable;
+    unusable_.push_back({"", "", "object does not parse: " + scanner_.error()});
+    return;
+  }
+  Fields f;
+  for (size_t i = 0; i < scanner_.size(); ++i) {
+    if (scanner_.is_number(i)) continue;
+    const std::string_view key = scanner_.Key(i);
+    std::string_view* slot = key == "type" ? &f.type : key == "id" ? &f.id : key == "name" ? &f.name
+                           : key == "pattern" ? &f.pattern : key == "pattern_type" ? &f.pattern_type
+                           : key == "valid_until" ? &f.valid_until : nullptr;
+    if (slot != nullptr && scanner_.PathIs(i, key)) *slot = scanner_.value(i);
+  }
+  AddFields(f);
+}
+
+void IndicatorSet::Builder::AddFields(const Fields& f) {
   ++counts_.objects;
-  const json::Value* type = object.Find("type");
-  if (type == nullptr || !type->is_string() || type->str() != "indicator") return;
+  if (f.type != "indicator") return;
   ++counts_.indicators;
-  if (const json::Value* revoked = object.Find("revoked"); revoked && revoked->is_bool() && revoked->bool_value()) {
+  if (f.revoked) {
     ++counts_.revoked;
     return;
   }
-  if (const json::Value* until = object.Find("valid_until"); until && until->is_string()) {
-    if (auto t = Timestamp::Parse(until->str()); t.ok() && *t <= now_) {
+  if (!f.valid_until.empty()) {
+    if (auto t = Timestamp::Parse(f.valid_until); t.ok() && *t <= now_) {
       ++counts_.expired;
       return;
     }
   }
-  IndicatorInfo info;
-  if (const json::Value* id = object.Find("id"); id && id->is_string()) info.id = id->str();
-  if (const json::Value* name = object.Find("name"); name && name->is_string()) info.name = name->str();
+  IndicatorInfo info{std::string(f.id), std::string(f.name)};
   auto unusable = [&](std::string reason) {
     ++counts_.unusable;
     unusable_.push_back({info.id, info.name, std::move(reason)});
   };
-  const json::Value* pattern_type = object.Find("pattern_type");
-  if (pattern_type != nullptr && pattern_type->is_string() && pattern_type->str() != "stix") {
-    return unusable("pattern_type '" + pattern_type->str() + "' is not swept (only stix)");
+  if (!f.pattern_type.empty() && f.pattern_type != "stix") {
+    return unusable("pattern_type '" + std::string(f.pattern_type) + "' is not swept (only stix)");
   }
-  const json::Value* text = object.Find("pattern");
-  if (text == nullptr || !text->is_string()) return unusable("no pattern");
+  if (f.pattern.empty()) return unusable("no pattern");
+  const std::string_view text = f.pattern;
   const uint32_t number = static_cast<uint32_t>(indicators_.size());
-  StatusOr<std::vector<IndexEntry>> entries = CompilePattern(text->str());
+  StatusOr<std::vector<IndexEntry>> entries = CompilePattern(text);
   if (entries.ok()) {
     indicators_.push_back(std::move(info));
     ++counts_.indexed;
@@ -174,19 +206,19 @@ void IndicatorSet::Builder::Add(const json::Value& object) {
   if (entries.status().code() != StatusCode::kFailedPrecondition) {
     return unusable(entries.status().message());
   }
-  StatusOr<pattern::Pattern> parsed = pattern::ParseAndCheck(text->str());
+  StatusOr<pattern::Pattern> parsed = pattern::ParseAndCheck(text);
   if (!parsed.ok()) return unusable("pattern: " + parsed.status().message());
   if (const uint64_t k = MinimumObservations(*parsed); k > 1) {
     return unusable("needs " + std::to_string(k) +
                     " observations (observation AND, FOLLOWEDBY or REPEATS): a log line is one "
                     "observation; not swept");
   }
-  FallbackPattern f;
-  f.indicator = number;
-  f.pattern = std::move(*parsed);
-  PatternNeedles(f.pattern, &f.needles, &f.always);
+  FallbackPattern fb;
+  fb.indicator = number;
+  fb.pattern = std::move(*parsed);
+  PatternNeedles(fb.pattern, &fb.needles, &fb.always);
   indicators_.push_back(std::move(info));
-  fallback_.push_back(std::move(f));
+  fallback_.push_back(std::move(fb));
   ++counts_.fallback;
 }
 

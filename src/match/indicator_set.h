@@ -25,6 +25,7 @@
 #include "base/timestamp.h"
 #include "json/json.h"
 #include "match/indexes.h"
+#include "match/json_line.h"
 #include "pattern/ast.h"
 
 namespace tadamun::match {
@@ -64,11 +65,22 @@ class IndicatorSet {
    public:
     // `now` decides which indicators have expired.
     explicit Builder(Timestamp now) : now_(now) {}
+    // One STIX object as a DOM.
     void Add(const json::Value& object);
+    // One STIX object as compact JSON text (as the store keeps it): the top-level properties
+    // are read with the JSON line scanner, without building a tree (the DOM is used only for
+    // revoked objects). Text that does not parse is counted as an unusable object.
+    void AddJson(std::string_view text);
     IndicatorSet Build() &&;
 
    private:
+    struct Fields {
+      std::string_view type, id, name, pattern, pattern_type, valid_until;
+      bool revoked = false;
+    };
+    void AddFields(const Fields& f);
     Timestamp now_;
+    JsonLineScanner scanner_;
     IndicatorIndex::Builder index_;
     std::vector<IndicatorInfo> indicators_;
     std::vector<FallbackPattern> fallback_;

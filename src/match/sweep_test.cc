@@ -58,6 +58,37 @@ TEST(Sweep, IndicatorSetSortsEveryIndicator) {
   EXPECT_EQ(c.indexed + c.fallback + c.unusable + c.revoked + c.expired, c.indicators);
 }
 
+// The store's compact JSON through the scanner path gives the same set as the DOM path.
+TEST(Sweep, IndicatorSetFromJsonTextEqualsFromDom) {
+  auto doc = json::Parse(Read(kData + "/indicators.json"));
+  ASSERT_TRUE(doc.ok());
+  const Timestamp now = *Timestamp::Parse("2026-01-01T00:00:00Z");
+  IndicatorSet::Builder a(now), b(now);
+  for (const json::Value& o : doc->Find("objects")->items()) {
+    json::Value nested = o;  // a nested "name" and "pattern" must not be taken for the object's
+    json::Value ext = json::Value::Object();
+    ext.Set("name", json::Value::String("not the name"));
+    ext.Set("pattern", json::Value::String("[x:y = 'z']"));
+    nested.Set("x_ext", std::move(ext));
+    a.Add(nested);
+    b.AddJson(json::ToJson(nested));
+  }
+  b.AddJson("{not json");
+  IndicatorSet sa = std::move(a).Build(), sb = std::move(b).Build();
+  ASSERT_EQ(sa.indicators().size(), sb.indicators().size());
+  for (size_t i = 0; i < sa.indicators().size(); ++i) {
+    EXPECT_EQ(sa.indicators()[i].id, sb.indicators()[i].id);
+    EXPECT_EQ(sa.indicators()[i].name, sb.indicators()[i].name);
+  }
+  EXPECT_EQ(sa.counts().indexed, sb.counts().indexed);
+  EXPECT_EQ(sa.counts().fallback, sb.counts().fallback);
+  EXPECT_EQ(sa.counts().revoked, sb.counts().revoked);
+  EXPECT_EQ(sa.counts().expired, sb.counts().expired);
+  EXPECT_EQ(sa.counts().index_entries, sb.counts().index_entries);
+  EXPECT_EQ(sa.counts().unusable + 1, sb.counts().unusable);
+  EXPECT_EQ(sb.unusable().back().reason.rfind("object does not parse", 0), 0u);
+}
+
 TEST(Sweep, GoldenHitsOnEveryFormat) {
   IndicatorSet set = LoadIndicators();
   std::vector<InputFile> files;
