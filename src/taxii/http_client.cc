@@ -226,6 +226,15 @@ StatusOr<Response> HttpTransport::Send(const Request& request) {
   bool ok = false;
   try {
     ok = impl_->client->send(req, res, error);
+    // A kept-alive connection the server closed while idle fails the next request at once;
+    // a GET (idempotent, nothing received yet) is sent once more on a new connection.
+    if (!ok && request.method == "GET" && out.body.empty() && !too_big &&
+        (error == httplib::Error::Read || error == httplib::Error::Write)) {
+      impl_->client->stop();
+      res = httplib::Response();
+      error = httplib::Error::Success;
+      ok = impl_->client->send(req, res, error);
+    }
   } catch (const std::exception& e) {
     return Status::Unavailable(where + ": " + e.what());
   }
