@@ -28,6 +28,10 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+# CPU seconds (user + system) a running process has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# Runs a command, writing its CPU seconds (user + system) to $work/cpu.
+timed() { /usr/bin/time -f "%U %S" -o "$work/cpu.raw" "$@"; awk '{ printf "%.2f", $1 + $2 }' "$work/cpu.raw" >"$work/cpu"; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
@@ -56,19 +60,24 @@ coll=$("$tadamun" collection create --node "$work/a" shared --reader peer)
 inbox=$("$tadamun" collection create --node "$work/d" inbox --writer peer)
 
 t0=$(now)
-"$tadamun" import --node "$work/a" --collection "$coll" "$work/bundle.json" >/dev/null
+timed "$tadamun" import --node "$work/a" --collection "$coll" "$work/bundle.json" >/dev/null
 t1=$(now)
 s=$(secs "$t0" "$t1")
-echo "baseline  tadamun import (local file, node A): $objects objects in $s s = $(rate "$objects" "$s") objects/s"
+c=$(cat "$work/cpu")
+echo "baseline  tadamun import (local file, node A): $objects objects in $s s = $(rate "$objects" "$s") objects/s; $c CPU s = $(rate "$objects" "$c") objects per CPU-second"
 
 serve "$work/a" a
 url_a=$url
+server_cpu0=$(cpu_of "${pids[0]}")
 t0=$(now)
-"$tadamun" pull --node "$work/b" "${url_a}api/" --collection "$coll" \
+timed "$tadamun" pull --node "$work/b" "${url_a}api/" --collection "$coll" \
   --token-file "$work/token-a" >"$work/pull.out"
 t1=$(now)
 s=$(secs "$t0" "$t1")
+c=$(cat "$work/cpu")
+cs=$(awk -v a="$server_cpu0" -v b="$(cpu_of "${pids[0]}")" 'BEGIN { printf "%.2f", b - a }')
 echo "pull      node A -> node B over HTTP: $objects objects in $s s = $(rate "$objects" "$s") objects/s (target: 1,000,000 in <= 60 s)"
+echo "          CPU: pull $c s + serve $cs s = $(rate "$objects" "$(awk -v a="$c" -v b="$cs" 'BEGIN { print a + b }')") objects per CPU-second"
 cat "$work/pull.out" | sed 's/^/          /'
 t0=$(now)
 "$tadamun" pull --node "$work/b" "${url_a}api/" --collection "$coll" \
@@ -78,10 +87,14 @@ echo "re-pull   (nothing new, cursor remembered): $(secs "$t0" "$t1") s"
 
 serve "$work/d" d
 url_d=$url
+server_cpu0=$(cpu_of "${pids[1]}")
 t0=$(now)
-"$tadamun" push --node "$work/b" "${url_d}api/" --collection "$inbox" --from "$coll" \
+timed "$tadamun" push --node "$work/b" "${url_d}api/" --collection "$inbox" --from "$coll" \
   --token-file "$work/token-d" >"$work/push.out"
 t1=$(now)
 s=$(secs "$t0" "$t1")
+c=$(cat "$work/cpu")
+cs=$(awk -v a="$server_cpu0" -v b="$(cpu_of "${pids[1]}")" 'BEGIN { printf "%.2f", b - a }')
 echo "push      node B -> node D, POST over HTTP: $objects objects in $s s = $(rate "$objects" "$s") objects/s (target >= 20,000/s)"
+echo "          CPU: push $c s + serve $cs s; the server's POST ingest: $(rate "$objects" "$cs") objects per CPU-second"
 cat "$work/push.out" | sed 's/^/          /'
