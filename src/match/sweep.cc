@@ -333,17 +333,27 @@ SweepSummary Sweep(const IndicatorSet& set, const std::vector<InputFile>& files,
   // Units: large plain files are cut into ranges; their format is decided here, once.
   std::vector<Unit> units;
   std::vector<FileFormat> formats(files.size());
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(1, threads);
+  // Ranges small enough that every thread gets several (the last ones to finish are short),
+  // but at least 1 MiB and at most options.chunk_bytes.
+  uint64_t plain_bytes = 0;
+  for (const InputFile& f : files) plain_bytes += f.gzip || f.path == "-" ? 0 : f.size;
+  const uint64_t chunk = options.chunk_bytes == 0
+                             ? 0
+                             : std::clamp<uint64_t>(plain_bytes / (static_cast<uint64_t>(threads) * 8),
+                                                    std::min<uint64_t>(uint64_t{1} << 20, options.chunk_bytes),
+                                                    options.chunk_bytes);
   for (size_t f = 0; f < files.size(); ++f) {
     summary.files[f].path = files[f].path;
-    const bool splittable = files[f].path != "-" && !files[f].gzip && options.chunk_bytes > 0 &&
-                            files[f].size > options.chunk_bytes;
+    const bool splittable = files[f].path != "-" && !files[f].gzip && chunk > 0 && files[f].size > chunk;
     if (!splittable) {
       units.push_back({f, 0, UINT64_MAX, true, true});
       continue;
     }
     formats[f] = DetectFileFormat(files[f], options.reader);
-    for (uint64_t b = 0; b < files[f].size; b += options.chunk_bytes) {
-      const uint64_t e = std::min(files[f].size, b + options.chunk_bytes);
+    for (uint64_t b = 0; b < files[f].size; b += chunk) {
+      const uint64_t e = std::min(files[f].size, b + chunk);
       units.push_back({f, b, e >= files[f].size ? UINT64_MAX : e, b == 0, e >= files[f].size});
     }
   }
@@ -391,7 +401,6 @@ SweepSummary Sweep(const IndicatorSet& set, const std::vector<InputFile>& files,
     }
   };
 
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(1, std::min<int>(threads, static_cast<int>(std::max<size_t>(units.size(), 1))));
   uint64_t evaluations = 0, eval_errors = 0;
   std::string eval_last_error;

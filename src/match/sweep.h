@@ -42,7 +42,9 @@ struct SweepOptions {
   int threads = 0;
   // Block size and line-length limit (default 4 MiB blocks, 1 MiB lines).
   ReaderOptions reader;
-  // Plain files larger than this are cut into ranges swept in parallel. Default 64 MiB.
+  // Plain files are cut into ranges swept in parallel: about 8 ranges per thread over all the
+  // plain input, each at least 1 MiB (or chunk_bytes if smaller) and at most chunk_bytes (default 64 MiB);
+  // 0: never cut.
   uint64_t chunk_bytes = uint64_t{64} << 20;
   // Line-level messages (too long, malformed, invalid UTF-8) kept per file; the rest counted.
   size_t max_notes_per_file = 5;
