@@ -352,21 +352,26 @@ TEST_F(ServeTest, TwoHundredClientsNoErrorNoMemoryGrowth) {
     });
   }
   const auto start = std::chrono::steady_clock::now();
-  std::this_thread::sleep_for(std::chrono::seconds(seconds) / 6);
+  std::this_thread::sleep_for(std::chrono::milliseconds(seconds * 1000 / 6));
   const long rss_early = RssKb(server->pid());
   std::this_thread::sleep_until(start + std::chrono::seconds(seconds));
   const long rss_end = RssKb(server->pid());
   stop = true;
   for (auto& t : clients) t.join();
   std::printf(
-      "%d s, 200 clients: %ld requests ok, %ld failed; server RSS %ld kB at %d s, %ld kB "
+      "%d s, 200 clients: %ld requests ok, %ld failed; server RSS %ld kB at %.1f s, %ld kB "
       "at the end\n",
-      seconds, ok.load(), failed.load(), rss_early, seconds / 6, rss_end);
+      seconds, ok.load(), failed.load(), rss_early, seconds / 6.0, rss_end);
   EXPECT_EQ(failed, 0) << "first failure: status " << first_failure_status;
   EXPECT_GT(ok, 200);
   ASSERT_GT(rss_early, 0);
+#ifndef TADAMUN_SANITIZED
   EXPECT_LE(rss_end, rss_early + rss_early / 5 + 16 * 1024)
       << "server memory grew from " << rss_early << " kB to " << rss_end << " kB";
+#else
+  // ASan holds freed memory in its quarantine, so RSS says nothing here; LeakSanitizer checks
+  // the server at its exit instead (a leak makes the exit code below non-zero).
+#endif
   EXPECT_EQ(server->SignalAndWait(SIGTERM), 0);
 }
 
