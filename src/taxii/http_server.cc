@@ -344,9 +344,11 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
   srv.new_task_queue = [raw] { return new WorkerPool(&raw->handlers_); };
   // SO_REUSEADDR only: the library's default also sets SO_REUSEPORT, which would let a second
   // server bind the same port and silently take half of the connections.
-  srv.set_socket_options([](int sock) {
+  // The socket is remembered to raise its listen backlog after binding (below).
+  srv.set_socket_options([raw](int sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    raw->listen_fd_ = sock;
   });
   srv.set_tcp_nodelay(true);
   srv.set_keep_alive_max_count(static_cast<size_t>(std::max(1, options.keep_alive_max_requests)));
@@ -449,6 +451,13 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
     self->port_ = srv.bind_to_any_port(options.host);
   } else {
     self->port_ = srv.bind_to_port(options.host, options.port) ? options.port : -1;
+  }
+  if (self->port_ > 0 && self->listen_fd_ >= 0) {
+    // The library listens with a backlog of 5: a burst of connections (200 clients, or
+    // reconnects after keep-alive closes) overflows it, and Linux then drops the handshakes'
+    // final ACKs, stalling those clients for up to a minute. Calling listen() again on the
+    // listening socket raises the backlog (capped by net.core.somaxconn).
+    ::listen(self->listen_fd_, options.listen_backlog);
   }
   if (self->port_ <= 0) {
     const int err = errno;

@@ -62,6 +62,7 @@ struct HttpServerOptions {
   int keep_alive_timeout_seconds = 5;  // idle keep-alive connections are closed after this
   int keep_alive_max_requests = 100;   // requests per connection before it is closed
   bool access_log = false;             // one line per request on stderr
+  int listen_backlog = 1024;           // connections waiting to be accepted (capped by somaxconn)
 };
 
 class HttpServer {
@@ -96,6 +97,7 @@ class HttpServer {
 
   HttpServerOptions options_;
   int port_ = 0;
+  int listen_fd_ = -1;                 // the listening socket (owned by the library's server)
   std::vector<HttpHandler> handlers_;  // one per worker thread
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> stop_requested_{false};
