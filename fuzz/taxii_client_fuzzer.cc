@@ -81,8 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   auto url = taxii::ParseUrl(body.substr(0, 4096));
-  if (url.ok() && (url->path.empty() || url->path[0] != '/' || url->port < 1 ||
-                   url->port > 65535)) {
+  if (url.ok() &&
+      (url->path.empty() || url->path[0] != '/' || url->port < 1 || url->port > 65535)) {
     abort();
   }
   return 0;

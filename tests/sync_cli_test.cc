@@ -48,8 +48,8 @@ class SyncCliTest : public ::testing::Test {
   }
 
   Result Run(const std::string& args, const std::string& env = "") {
-    std::string cmd = env + " " + std::string(TADAMUN_CLI) + " " + args + " >" + dir_ +
-                      "/out 2>" + dir_ + "/err </dev/null";
+    std::string cmd = env + " " + std::string(TADAMUN_CLI) + " " + args + " >" + dir_ + "/out 2>" +
+                      dir_ + "/err </dev/null";
     int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -69,8 +69,8 @@ class SyncCliTest : public ::testing::Test {
         ::dup2(fileno(f), 1);
         ::dup2(fileno(f), 2);
       }
-      ::execl(TADAMUN_CLI, TADAMUN_CLI, "serve", "--node", node.c_str(), "--listen",
-              "127.0.0.1:0", static_cast<char*>(nullptr));
+      ::execl(TADAMUN_CLI, TADAMUN_CLI, "serve", "--node", node.c_str(), "--listen", "127.0.0.1:0",
+              static_cast<char*>(nullptr));
       ::_exit(127);
     }
     for (int i = 0; i < 3000; ++i) {
@@ -154,8 +154,8 @@ TEST_F(SyncCliTest, PullThenPushBetweenTwoNodesOverLoopback) {
   EXPECT_EQ(Exported(b, coll), Exported(a, coll));
 
   // Idempotent: nothing new, nothing pulled; Basic auth works as well as Bearer.
-  Result again = Run("pull --node " + b + " " + url + " --collection " + coll + auth +
-                     " --basic node-b");
+  Result again =
+      Run("pull --node " + b + " " + url + " --collection " + coll + auth + " --basic node-b");
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_NE(again.out.find("pulled 0 objects"), std::string::npos) << again.out;
 
@@ -169,8 +169,8 @@ TEST_F(SyncCliTest, PullThenPushBetweenTwoNodesOverLoopback) {
   EXPECT_EQ(Exported(b, coll), Exported(a, coll));
 
   // Push B's copy into A's inbox (write-only for node-b there), then compare.
-  Result push = Run("push --node " + b + " " + url + " --collection " + inbox_id + " --from " +
-                    coll + auth);
+  Result push =
+      Run("push --node " + b + " " + url + " --collection " + inbox_id + " --from " + coll + auth);
   ASSERT_EQ(push.code, 0) << push.err << push.out;
   EXPECT_NE(push.out.find("0 failed, 0 pending"), std::string::npos) << push.out;
   EXPECT_EQ(Exported(a, inbox_id), Exported(b, coll));

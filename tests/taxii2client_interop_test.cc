@@ -70,16 +70,18 @@ std::string Uuid(int i, int group) {
 std::string Objects() {
   std::string out = "[";
   for (int i = 0; i < 23; ++i) {
-    out += (i ? "," : "") + std::string(R"({"type":"indicator","spec_version":"2.1","id":"indicator--)") +
+    out += (i ? "," : "") +
+           std::string(R"({"type":"indicator","spec_version":"2.1","id":"indicator--)") +
            Uuid(i, 3) +
            R"(","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z",)"
-           R"("pattern":"[ipv4-addr:value = '192.0.2.)" + std::to_string(i) +
-           R"(']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"})";
+           R"("pattern":"[ipv4-addr:value = '192.0.2.)" +
+           std::to_string(i) + R"(']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"})";
   }
   for (int i = 0; i < 5; ++i) {
     out += std::string(R"(,{"type":"malware","spec_version":"2.1","id":"malware--)") + Uuid(i, 5) +
            R"(","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z",)"
-           R"("name":"m)" + std::to_string(i) + R"(","is_family":false})";
+           R"("name":"m)" +
+           std::to_string(i) + R"(","is_family":false})";
   }
   return out + "]";
 }
@@ -237,8 +239,9 @@ void Taxii2ClientInteropTest::RunRequestStep(const json::Value& step, const std:
     const std::string def = Member(v, "default").str();
     bool listed = false;
     for (const json::Value& root : Member(v, "api_roots").items()) listed |= root.str() == def;
-    EXPECT_TRUE(listed) << where << ": default is not one of api_roots (taxii2client's "
-                                    "Server.default would be None)";
+    EXPECT_TRUE(listed) << where
+                        << ": default is not one of api_roots (taxii2client's "
+                           "Server.default would be None)";
     EXPECT_EQ(def, Member(expect, "default").str()) << where;
   } else if (parse == "api_root") {
     truthy_string("title");
@@ -287,9 +290,9 @@ void Taxii2ClientInteropTest::RunRequestStep(const json::Value& step, const std:
     auto n = [&](std::string_view key) { return *Member(v, key).AsInt64(); };
     EXPECT_EQ(n("success_count") + n("pending_count") + n("failure_count"), n("total_count"))
         << where;
-    for (auto [list, count] : {std::pair{"successes", "success_count"},
-                               std::pair{"failures", "failure_count"},
-                               std::pair{"pendings", "pending_count"}}) {
+    for (auto [list, count] :
+         {std::pair{"successes", "success_count"}, std::pair{"failures", "failure_count"},
+          std::pair{"pendings", "pending_count"}}) {
       const auto& items = Member(v, list).items();
       if (!items.empty()) {
         EXPECT_EQ(static_cast<int64_t>(items.size()), n(count)) << where;

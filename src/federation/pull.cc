@@ -157,8 +157,8 @@ StatusOr<PullReport> Pull(taxii::Client* client, store::Store* store, const Page
             (first == last ? " " + std::to_string(first)
                            : "s " + std::to_string(first) + "-" + std::to_string(last)) +
             " rejected (" + std::to_string(result.errors) + " error(s); nothing of " +
-            (first == last ? "it" : "them") + " was stored; " + where() + "): " +
-            result.first_error);
+            (first == last ? "it" : "them") + " was stored; " + where() +
+            "): " + result.first_error);
       }
       report.pages += batch.pages;
       report.objects += batch.count;
@@ -175,7 +175,8 @@ StatusOr<PullReport> Pull(taxii::Client* client, store::Store* store, const Page
     }
     if (cursor_dirty) {
       TADAMUN_RETURN_IF_ERROR(store->PutSyncCursor(cursor).WithPrefix(
-          "pages up to " + std::to_string(report.pages) + " are stored but the cursor could "
+          "pages up to " + std::to_string(report.pages) +
+          " are stored but the cursor could "
           "not be saved (the next pull asks for them again)"));
       cursor_dirty = false;
     }

@@ -19,8 +19,8 @@ std::string Identity(int i, const std::string& modified = "2020-01-01T00:00:00.0
   char uuid[40];
   std::snprintf(uuid, sizeof uuid, "%08d-1111-4111-8111-111111111111", i);
   return std::string(R"({"type":"identity","spec_version":"2.1","id":"identity--)") + uuid +
-         R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified +
-         R"(","name":"org )" + std::to_string(i) + R"(","identity_class":"organization"})";
+         R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified + R"(","name":"org )" +
+         std::to_string(i) + R"(","identity_class":"organization"})";
 }
 std::string Bundle(int from, int to) {
   std::string out =
@@ -71,8 +71,8 @@ class PullTest : public ::testing::Test {
           return resp;
         },
         "http://node-a.test");
-    client_ = std::make_unique<taxii::Client>(transport_.get(),
-                                              taxii::ClientOptions{"Bearer " + *token});
+    client_ =
+        std::make_unique<taxii::Client>(transport_.get(), taxii::ClientOptions{"Bearer " + *token});
   }
   void TearDown() override {
     client_.reset();
@@ -91,8 +91,12 @@ class PullTest : public ::testing::Test {
   }
   // Page by page (batch 1) unless `batch` says otherwise.
   StatusOr<PullReport> Pull(uint64_t max_pages = 0, uint64_t batch = 1) {
-    PullOptions o{.source = kSource, .api_root = kRoot, .collection = kColl,
-                  .page_size = 10, .max_pages = max_pages, .batch_objects = batch};
+    PullOptions o{.source = kSource,
+                  .api_root = kRoot,
+                  .collection = kColl,
+                  .page_size = 10,
+                  .max_pages = max_pages,
+                  .batch_objects = batch};
     return federation::Pull(client_.get(), &b_->store(), NodeImporter(b_.get()), o);
   }
   // id@version of every version in `node`'s collection: the reference the pull must equal.
@@ -102,10 +106,11 @@ class PullTest : public ::testing::Test {
     q.collection = kColl;
     q.versions = store::VersionSelection::All();
     EXPECT_TRUE(node->store()
-                    .Scan(q, [&](const store::Row& row) {
-                      out.insert(row.id + "@" + row.version);
-                      return Status::Ok();
-                    })
+                    .Scan(q,
+                          [&](const store::Row& row) {
+                            out.insert(row.id + "@" + row.version);
+                            return Status::Ok();
+                          })
                     .ok());
     return out;
   }
@@ -121,10 +126,11 @@ class PullTest : public ::testing::Test {
     q.collection = kColl;
     q.versions = store::VersionSelection::All();
     EXPECT_TRUE(a_->store()
-                    .Scan(q, [&](const store::Row& row) {
-                      last = std::max(last, row.date_added);
-                      return Status::Ok();
-                    })
+                    .Scan(q,
+                          [&](const store::Row& row) {
+                            last = std::max(last, row.date_added);
+                            return Status::Ok();
+                          })
                     .ok());
     return last;
   }
@@ -202,7 +208,13 @@ TEST_F(PullTest, ProvenanceNamesTheRemoteCollection) {
   store::Query q;
   q.collection = kColl;
   int rows = 0;
-  ASSERT_TRUE(b_->store().Scan(q, [&](const store::Row&) { ++rows; return Status::Ok(); }).ok());
+  ASSERT_TRUE(b_->store()
+                  .Scan(q,
+                        [&](const store::Row&) {
+                          ++rows;
+                          return Status::Ok();
+                        })
+                  .ok());
   EXPECT_EQ(rows, 3);
 }
 
@@ -235,8 +247,8 @@ TEST_F(PullTest, RefusedResumeTokenStartsAgainFromAddedAfter) {
   auto r = Pull();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->restarted);
-  EXPECT_EQ(r->objects, 25u);    // all again from the start of the shared date
-  EXPECT_EQ(r->added, 15u);      // of which 10 were stored already
+  EXPECT_EQ(r->objects, 25u);  // all again from the start of the shared date
+  EXPECT_EQ(r->added, 15u);    // of which 10 were stored already
   EXPECT_EQ(r->unchanged, 10u);
   EXPECT_EQ(Held(b_.get()), Held(a_.get()));
 }
@@ -330,8 +342,8 @@ TEST_F(PullTest, RejectedPageStoresNothingAndKeepsCursor) {
 }
 
 TEST_F(PullTest, UnknownCollectionIsAClearError) {
-  PullOptions o{.source = kSource, .api_root = kRoot,
-                .collection = "0e5e1c4e-0000-4000-8000-000000000000"};
+  PullOptions o{
+      .source = kSource, .api_root = kRoot, .collection = "0e5e1c4e-0000-4000-8000-000000000000"};
   auto r = federation::Pull(client_.get(), &b_->store(), NodeImporter(b_.get()), o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);

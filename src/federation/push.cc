@@ -61,8 +61,8 @@ StatusOr<PushReport> Push(taxii::Client* client, store::Store* store, const Push
         client->PostObjects(options.api_root, options.collection, std::move(envelope)));
     ++report.envelopes;
     report.status_ids.push_back(status.id);
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(options.status_timeout_ms);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.status_timeout_ms);
     while (status.status == "pending" && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(options.status_poll_ms));
       TADAMUN_ASSIGN_OR_RETURN(status, client->GetStatus(options.api_root, status.id));

@@ -30,25 +30,25 @@ struct PushProgress {
 };
 
 struct PushOptions {
-  std::string source;      // the remote API root's URL, for messages
-  std::string api_root;    // its path on the client's transport, ending with '/'
-  std::string collection;  // the remote collection id
-  std::string from;        // the local collection; "" : every object of the node
-  std::string added_after; // only versions added to the node after this time ("" : all)
+  std::string source;       // the remote API root's URL, for messages
+  std::string api_root;     // its path on the client's transport, ending with '/'
+  std::string collection;   // the remote collection id
+  std::string from;         // the local collection; "" : every object of the node
+  std::string added_after;  // only versions added to the node after this time ("" : all)
   // Largest envelope sent, bytes; 0: the API root's max_content_length. Never more than it.
   uint64_t max_envelope_bytes = 0;
   uint64_t max_objects_per_envelope = 10000;
-  int status_poll_ms = 500;      // between GET status calls for a pending status
-  int status_timeout_ms = 60000; // give up waiting (the objects then count as pending)
+  int status_poll_ms = 500;       // between GET status calls for a pending status
+  int status_timeout_ms = 60000;  // give up waiting (the objects then count as pending)
   std::function<void(const PushProgress&)> progress;  // after each envelope
 };
 
 struct PushReport {
   uint64_t envelopes = 0;
-  uint64_t objects = 0;    // versions sent (or refused locally as too large)
+  uint64_t objects = 0;  // versions sent (or refused locally as too large)
   uint64_t successes = 0;
   uint64_t failures = 0;
-  uint64_t pending = 0;    // still pending when the wait ran out
+  uint64_t pending = 0;  // still pending when the wait ran out
   uint64_t bytes = 0;
   std::vector<taxii::StatusDetail> failure_details;  // the first 100
   std::vector<std::string> status_ids;               // of every envelope

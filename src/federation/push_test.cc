@@ -21,7 +21,8 @@ std::string Indicator(int i) {
   std::snprintf(uuid, sizeof uuid, "%08d-2222-4222-8222-222222222222", i);
   return std::string(R"({"type":"indicator","spec_version":"2.1","id":"indicator--)") + uuid +
          R"(","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z",)"
-         R"("pattern":"[ipv4-addr:value = '10.0.0.)" + std::to_string(i % 250) +
+         R"("pattern":"[ipv4-addr:value = '10.0.0.)" +
+         std::to_string(i % 250) +
          R"(']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z","name":")" +
          std::string(static_cast<size_t>(i % 7) * 40, 'x') + R"("})";
 }
@@ -48,11 +49,14 @@ class FakeRemote {
     const std::string coll = std::string(kRoot) + "collections/" + kColl + "/";
     if (r.method == "GET" && r.path == kRoot) {
       return Json(200, R"({"title":"fake","versions":["application/taxii+json;version=2.1"],)"
-                       R"("max_content_length":)" + std::to_string(max_content_length) + "}");
+                       R"("max_content_length":)" +
+                           std::to_string(max_content_length) + "}");
     }
     if (r.method == "GET" && r.path == coll) {
-      return Json(200, std::string(R"({"id":")") + kColl + R"(","title":"in","can_read":false,)"
-                       R"("can_write":)" + (can_write ? "true" : "false") + "}");
+      return Json(200, std::string(R"({"id":")") + kColl +
+                           R"(","title":"in","can_read":false,)"
+                           R"("can_write":)" +
+                           (can_write ? "true" : "false") + "}");
     }
     if (r.method == "POST" && r.path == coll + "objects/") {
       EXPECT_EQ(r.Header("content-type"), std::string(taxii::kTaxiiMediaType));
@@ -114,7 +118,8 @@ class PushTest : public ::testing::Test {
     node::ImportOptions o;
     o.collection = kColl;
     auto r = node_->Import(&text, o);
-    ASSERT_TRUE(r.ok() && r->committed) << (r.ok() && !r->issues.empty() ? r->issues[0].message : "");
+    ASSERT_TRUE(r.ok() && r->committed)
+        << (r.ok() && !r->issues.empty() ? r->issues[0].message : "");
     transport_ = std::make_unique<taxii::InProcessTransport>(
         [this](taxii::Request r) { return remote_.Handle(std::move(r)); }, "http://remote.test");
     client_ = std::make_unique<taxii::Client>(transport_.get(), taxii::ClientOptions{});
@@ -124,8 +129,11 @@ class PushTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   PushOptions Options() {
-    return {.source = "http://remote.test/taxii2/api/", .api_root = kRoot, .collection = kColl,
-            .from = kColl, .status_poll_ms = 1};
+    return {.source = "http://remote.test/taxii2/api/",
+            .api_root = kRoot,
+            .collection = kColl,
+            .from = kColl,
+            .status_poll_ms = 1};
   }
 
   static constexpr int kObjects = 60;
@@ -143,10 +151,11 @@ TEST_F(PushTest, EnvelopesStayWithinMaxContentLengthAndCarryEveryObjectOnce) {
   for (size_t size : remote_.envelope_sizes) EXPECT_LE(size, remote_.max_content_length);
   std::multiset<std::string> expected;
   ASSERT_TRUE(node_->store()
-                  .Scan({.collection = kColl}, [&](const store::Row& row) {
-                    expected.insert(row.id);
-                    return Status::Ok();
-                  })
+                  .Scan({.collection = kColl},
+                        [&](const store::Row& row) {
+                          expected.insert(row.id);
+                          return Status::Ok();
+                        })
                   .ok());
   EXPECT_EQ(remote_.received, expected);
   EXPECT_EQ(r->objects, static_cast<uint64_t>(kObjects));

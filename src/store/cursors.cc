@@ -50,8 +50,8 @@ Status Store::PutSyncCursor(const SyncCursor& cursor) {
 }
 
 StatusOr<std::vector<SyncCursor>> Store::SyncCursors() {
-  Statement st(*db_, std::string("SELECT ") + kColumns +
-                         " FROM sync_cursors ORDER BY source, collection");
+  Statement st(
+      *db_, std::string("SELECT ") + kColumns + " FROM sync_cursors ORDER BY source, collection");
   std::vector<SyncCursor> out;
   while (st.Step()) out.push_back(ReadCursor(st));
   TADAMUN_RETURN_IF_ERROR(st.status());

@@ -154,14 +154,16 @@ StatusOr<StatusResource> ReadStatus(const json::Value& v, const std::string& whe
 bool IsTaxiiMediaType(std::string_view content_type) {
   std::string text;
   for (char c : content_type) {
-    if (c != ' ' && c != '\t') text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != ' ' && c != '\t')
+      text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   size_t semi = text.find(';');
   if (text.substr(0, semi) != "application/taxii+json") return false;
   bool version = false;
   while (semi != std::string::npos) {
     size_t next = text.find(';', semi + 1);
-    std::string param = text.substr(semi + 1, next == std::string::npos ? text.npos : next - semi - 1);
+    std::string param =
+        text.substr(semi + 1, next == std::string::npos ? text.npos : next - semi - 1);
     if (param == "version=2.1" || param == "version=\"2.1\"") version = true;
     semi = next;
   }
@@ -224,10 +226,11 @@ StatusOr<json::Value> ParseBody(const Response& r, const std::string& where,
                                 const ClientOptions& options) {
   auto v = json::Parse(r.body, {.max_depth = options.max_json_depth});
   if (!v.ok()) {
-    return Status::FailedPrecondition(where + ": the response is not valid JSON: " +
-                                      v.status().message());
+    return Status::FailedPrecondition(where +
+                                      ": the response is not valid JSON: " + v.status().message());
   }
-  if (!v->is_object()) return Status::FailedPrecondition(where + ": the response is not a JSON object");
+  if (!v->is_object())
+    return Status::FailedPrecondition(where + ": the response is not a JSON object");
   return v;
 }
 }  // namespace
@@ -263,9 +266,9 @@ StatusOr<std::string> Client::ResolveApiRoot(const std::string& path) {
   std::string root = d.default_root;
   if (root.empty()) {
     if (d.api_roots.size() != 1) {
-      return Status::FailedPrecondition(
-          where + ": the discovery resource has no default and " +
-          std::to_string(d.api_roots.size()) + " API roots; give the API root's URL instead");
+      return Status::FailedPrecondition(where + ": the discovery resource has no default and " +
+                                        std::to_string(d.api_roots.size()) +
+                                        " API roots; give the API root's URL instead");
     }
     root = d.api_roots[0];
   }
@@ -311,7 +314,8 @@ StatusOr<std::vector<CollectionInfo>> Client::GetCollections(const std::string& 
   std::vector<CollectionInfo> out;
   const json::Value* list = v.Find("collections");
   if (list == nullptr) return out;  // optional: no collections
-  if (!list->is_array()) return Status::FailedPrecondition(where + ": 'collections' is not an array");
+  if (!list->is_array())
+    return Status::FailedPrecondition(where + ": 'collections' is not an array");
   for (const json::Value& item : list->items()) {
     TADAMUN_ASSIGN_OR_RETURN(CollectionInfo c, ReadCollection(item, where));
     out.push_back(std::move(c));
@@ -333,8 +337,7 @@ StatusOr<CollectionInfo> Client::GetCollection(const std::string& api_root, cons
   return c;
 }
 
-StatusOr<ObjectsPage> Client::GetObjects(const std::string& api_root,
-                                         const std::string& collection,
+StatusOr<ObjectsPage> Client::GetObjects(const std::string& api_root, const std::string& collection,
                                          const GetObjectsOptions& options) {
   TADAMUN_RETURN_IF_ERROR(CheckPathSegment(collection, "collection id"));
   Request req{.method = "GET", .path = api_root + "collections/" + collection + "/objects/"};
@@ -371,8 +374,8 @@ StatusOr<ObjectsPage> Client::GetObjects(const std::string& api_root,
       {.max_depth = options_.max_json_depth});
   if (!root.ok()) {
     if (root.status().code() == StatusCode::kFailedPrecondition) return root.status();
-    return Status::FailedPrecondition(where + ": the response is not valid JSON: " +
-                                      root.status().message());
+    return Status::FailedPrecondition(
+        where + ": the response is not valid JSON: " + root.status().message());
   }
   page.objects += ']';
   if (!root->is_object()) {

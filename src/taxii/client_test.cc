@@ -18,7 +18,8 @@ std::string Identity(int i) {
   std::snprintf(uuid, sizeof uuid, "%08d-1111-4111-8111-111111111111", i);
   return std::string(R"({"type":"identity","spec_version":"2.1","id":"identity--)") + uuid +
          R"(","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z",)"
-         R"("name":"org )" + std::to_string(i) + R"(","identity_class":"organization"})";
+         R"("name":"org )" +
+         std::to_string(i) + R"(","identity_class":"organization"})";
 }
 
 // The client against the real resources of a node, in process.
@@ -179,10 +180,19 @@ TEST_F(ClientTest, MalformedResponsesAreClearErrors) {
       {200, taxii, "{\"objects\":[1]}", {}, "objects[0] is not a JSON object"},
       {200, taxii, "{\"more\":\"yes\",\"objects\":[]}", {}, "'more' is not true or false"},
       {200, taxii, "{\"more\":true,\"objects\":[{}]}", {}, "no 'next' cursor"},
-      {200, taxii, "{\"more\":true,\"next\":\"x\",\"objects\":[]}", {}, "'more' is true on an empty page"},
-      {200, taxii, "{\"objects\":[{}]}", {{"X-TAXII-Date-Added-First", "soon"}},
+      {200,
+       taxii,
+       "{\"more\":true,\"next\":\"x\",\"objects\":[]}",
+       {},
+       "'more' is true on an empty page"},
+      {200,
+       taxii,
+       "{\"objects\":[{}]}",
+       {{"X-TAXII-Date-Added-First", "soon"}},
        "X-TAXII-Date-Added-First 'soon' is not a timestamp"},
-      {200, taxii, "{\"objects\":[{}]}",
+      {200,
+       taxii,
+       "{\"objects\":[{}]}",
        {{"X-TAXII-Date-Added-First", "2024-02-01T00:00:00Z"},
         {"X-TAXII-Date-Added-Last", "2024-01-01T00:00:00Z"}},
        "Last is before"},
@@ -202,23 +212,28 @@ TEST_F(ClientTest, MalformedResponsesAreClearErrors) {
 
 TEST_F(ClientTest, ApiRootAndStatusShapesAreChecked) {
   const std::string taxii(kTaxiiMediaType);
-  Answer(200, taxii, R"({"title":"x","versions":["application/taxii+json;version=2.0"],"max_content_length":10})");
+  Answer(
+      200, taxii,
+      R"({"title":"x","versions":["application/taxii+json;version=2.0"],"max_content_length":10})");
   ExpectError(client_->GetApiRoot(kRoot).status(), StatusCode::kFailedPrecondition,
               "'versions' does not list application/taxii+json;version=2.1");
   Answer(200, taxii, R"({"title":"x","versions":["application/taxii+json;version=2.1"]})");
   ExpectError(client_->GetApiRoot(kRoot).status(), StatusCode::kFailedPrecondition,
               "no 'max_content_length'");
-  Answer(200, taxii, R"({"id":"s1","status":"complete","total_count":2,"success_count":1,)"
-                     R"("failure_count":0,"pending_count":0})");
+  Answer(200, taxii,
+         R"({"id":"s1","status":"complete","total_count":2,"success_count":1,)"
+         R"("failure_count":0,"pending_count":0})");
   ExpectError(client_->GetStatus(kRoot, "s1").status(), StatusCode::kFailedPrecondition,
               "!= total_count");
-  Answer(200, taxii, R"({"id":"s1","status":"done","total_count":0,"success_count":0,)"
-                     R"("failure_count":0,"pending_count":0})");
+  Answer(200, taxii,
+         R"({"id":"s1","status":"done","total_count":0,"success_count":0,)"
+         R"("failure_count":0,"pending_count":0})");
   ExpectError(client_->GetStatus(kRoot, "s1").status(), StatusCode::kFailedPrecondition,
               "expected complete or pending");
-  Answer(202, taxii, R"({"id":"s2","status":"complete","total_count":1,"success_count":1,)"
-                     R"("successes":[{"id":"identity--x","version":"v"}],)"
-                     R"("failure_count":0,"pending_count":0})");
+  Answer(202, taxii,
+         R"({"id":"s2","status":"complete","total_count":1,"success_count":1,)"
+         R"("successes":[{"id":"identity--x","version":"v"}],)"
+         R"("failure_count":0,"pending_count":0})");
   auto posted = client_->PostObjects(kRoot, kColl, "{\"objects\":[]}");
   ASSERT_TRUE(posted.ok()) << posted.status().ToString();
   EXPECT_EQ(posted->successes.size(), 1u);

@@ -25,8 +25,7 @@ std::string Shown(std::string_view text) {
   std::string out(text.substr(0, 200));
   size_t scheme = out.find("://");
   size_t at = out.find('@');
-  if (scheme != std::string::npos && at != std::string::npos &&
-      out.find('/', scheme + 3) > at) {
+  if (scheme != std::string::npos && at != std::string::npos && out.find('/', scheme + 3) > at) {
     out.replace(scheme + 3, at - scheme - 3, "...");
   }
   for (char& c : out) {
@@ -260,8 +259,8 @@ StatusOr<Response> InProcessTransport::Send(const Request& request) {
   Request copy = request;
   // The query goes through the same encoding as on the wire and back, as a server decodes it.
   std::string encoded = EncodeQuery(request.query);
-  TADAMUN_ASSIGN_OR_RETURN(copy.query,
-                           ParseQueryString(std::string_view(encoded).substr(encoded.empty() ? 0 : 1)));
+  TADAMUN_ASSIGN_OR_RETURN(
+      copy.query, ParseQueryString(std::string_view(encoded).substr(encoded.empty() ? 0 : 1)));
   Response r = handler_(std::move(copy));
   if (r.body.size() > max_response_bytes_) {
     return Status::ResourceExhausted(request.method + " " + origin_ + request.path +

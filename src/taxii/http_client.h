@@ -81,7 +81,7 @@ class HttpTransport final : public Transport {
  public:
   // InvalidArgument for a URL that is not http(s) or a CA file that cannot be read.
   static StatusOr<std::unique_ptr<HttpTransport>> Create(const Url& url,
-                                                          const HttpTransportOptions& options);
+                                                         const HttpTransportOptions& options);
   ~HttpTransport() override;
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
@@ -104,7 +104,8 @@ class InProcessTransport final : public Transport {
   using Handler = std::function<Response(Request)>;
   explicit InProcessTransport(Handler handler, std::string origin = "http://in-process",
                               uint64_t max_response_bytes = uint64_t{256} << 20)
-      : handler_(std::move(handler)), origin_(std::move(origin)),
+      : handler_(std::move(handler)),
+        origin_(std::move(origin)),
         max_response_bytes_(max_response_bytes) {}
   StatusOr<Response> Send(const Request& request) override;
   std::string Origin() const override { return origin_; }

@@ -73,10 +73,9 @@ TEST(ParseUrlTest, BadUrlsSayWhatIsWrong) {
 }
 
 TEST(EncodeQueryTest, EncodesLikePythonRequests) {
-  std::multimap<std::string, std::string> q = {
-      {"match[type]", "indicator,malware"},
-      {"added_after", "2024-01-31T12:00:00.000Z"},
-      {"next", "MTo1OmFi-_"}};
+  std::multimap<std::string, std::string> q = {{"match[type]", "indicator,malware"},
+                                               {"added_after", "2024-01-31T12:00:00.000Z"},
+                                               {"next", "MTo1OmFi-_"}};
   // multimap order: added_after, match[type], next
   EXPECT_EQ(EncodeQuery(q),
             "?added_after=2024-01-31T12%3A00%3A00.000Z&match%5Btype%5D=indicator%2Cmalware"
@@ -238,9 +237,9 @@ TEST(HttpTransportTest, UnreachableServerIsUnavailableWithTheUrl) {
   auto resp = (*t)->Send(Request{.path = "/taxii2/"});
   ASSERT_FALSE(resp.ok());
   EXPECT_EQ(resp.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(resp.status().message().find("GET http://127.0.0.1:" + std::to_string(port) +
-                                         "/taxii2/"),
-            std::string::npos)
+  EXPECT_NE(
+      resp.status().message().find("GET http://127.0.0.1:" + std::to_string(port) + "/taxii2/"),
+      std::string::npos)
       << resp.status().message();
 }
 

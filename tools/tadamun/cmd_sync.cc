@@ -29,8 +29,8 @@ StatusOr<std::string> Authorization(const Invocation& inv) {
   } else if (const char* env = std::getenv("TADAMUN_TOKEN")) {
     token = env;
   }
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' ||
-                            token.back() == ' ' || token.back() == '\t')) {
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' ||
+                            token.back() == '\t')) {
     token.pop_back();
   }
   if (token.find_first_of("\r\n") != std::string::npos) {
@@ -140,26 +140,28 @@ int RunPull(const Invocation& inv) {
   progress.Finish();
   if (!report.ok()) return Fail(report.status());
   const double seconds = Seconds(start);
-  std::printf("%s collection %s: pulled %s objects in %s pages into collection %s "
-              "(%s added, %s already stored) in %.1f s, %s objects/s\n",
-              connection->source.c_str(), collection->c_str(),
-              WithThousands(report->objects).c_str(), WithThousands(report->pages).c_str(),
-              report->into.c_str(), WithThousands(report->added).c_str(),
-              WithThousands(report->unchanged).c_str(), seconds,
-              Rate(report->objects, seconds).c_str());
+  std::printf(
+      "%s collection %s: pulled %s objects in %s pages into collection %s "
+      "(%s added, %s already stored) in %.1f s, %s objects/s\n",
+      connection->source.c_str(), collection->c_str(), WithThousands(report->objects).c_str(),
+      WithThousands(report->pages).c_str(), report->into.c_str(),
+      WithThousands(report->added).c_str(), WithThousands(report->unchanged).c_str(), seconds,
+      Rate(report->objects, seconds).c_str());
   std::printf("time: %.1f s fetching pages, %.1f s storing them\n", report->fetch_seconds,
               report->import_seconds);
   if (report->resumed) std::printf("resumed an interrupted pull\n");
   if (report->restarted) {
-    std::printf("the server no longer accepted the interrupted pull's cursor; started again "
-                "from added_after (objects already stored were skipped)\n");
+    std::printf(
+        "the server no longer accepted the interrupted pull's cursor; started again "
+        "from added_after (objects already stored were skipped)\n");
   }
   std::printf("cursor: added_after=%s%s\n",
               report->added_after_after.empty() ? "(start)" : report->added_after_after.c_str(),
               report->finished ? "" : " (more to pull: run again to continue)");
   if (report->missing_dates) {
-    std::fprintf(stderr, "tadamun: warning: the server sent no X-TAXII-Date-Added-Last header; "
-                         "the next pull asks for everything again\n");
+    std::fprintf(stderr,
+                 "tadamun: warning: the server sent no X-TAXII-Date-Added-Last header; "
+                 "the next pull asks for everything again\n");
   }
   return 0;
 }
@@ -198,13 +200,13 @@ int RunPush(const Invocation& inv) {
     std::fprintf(stderr, "... and %s more failures\n",
                  WithThousands(report->failures - report->failure_details.size()).c_str());
   }
-  std::printf("%s collection %s: pushed %s objects in %s envelopes in %.1f s, %s objects/s: "
-              "%s succeeded, %s failed, %s pending\n",
-              connection->source.c_str(), collection->c_str(),
-              WithThousands(report->objects).c_str(), WithThousands(report->envelopes).c_str(),
-              seconds, Rate(report->objects, seconds).c_str(),
-              WithThousands(report->successes).c_str(), WithThousands(report->failures).c_str(),
-              WithThousands(report->pending).c_str());
+  std::printf(
+      "%s collection %s: pushed %s objects in %s envelopes in %.1f s, %s objects/s: "
+      "%s succeeded, %s failed, %s pending\n",
+      connection->source.c_str(), collection->c_str(), WithThousands(report->objects).c_str(),
+      WithThousands(report->envelopes).c_str(), seconds, Rate(report->objects, seconds).c_str(),
+      WithThousands(report->successes).c_str(), WithThousands(report->failures).c_str(),
+      WithThousands(report->pending).c_str());
   return report->failures == 0 && report->pending == 0 ? 0 : 1;
 }
 
@@ -232,12 +234,14 @@ const Registration kPull({
             "interrupted pull resumes where it stopped.\n"
             "The token comes from --token-file or $TADAMUN_TOKEN, never from the command line.",
     .flags = WithAuth({{"collection", "ID", "the remote collection (required)"},
-                       {"into", "ID", "the local collection (default: the same id; created "
-                                      "when missing)"},
+                       {"into", "ID",
+                        "the local collection (default: the same id; created "
+                        "when missing)"},
                        {"limit", "N", "objects per page asked for (default 1000)"},
                        {"max-pages", "N", "stop after N pages (run again to continue)"},
-                       {"batch", "N", "store pages in transactions of at least N objects "
-                                      "(default 50000; 1: page by page)"}}),
+                       {"batch", "N",
+                        "store pages in transactions of at least N objects "
+                        "(default 50000; 1: page by page)"}}),
     .run = RunPull,
 });
 
