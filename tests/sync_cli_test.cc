@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "json/json.h"
 
@@ -59,9 +60,13 @@ class SyncCliTest : public ::testing::Test {
   }
   std::string Line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-  // Starts `tadamun serve` for `node` on a free loopback port; returns the API root URL.
-  std::string Serve(const std::string& node) {
+  // Starts `tadamun serve` for `node` on a free loopback port (with `extra` arguments);
+  // returns the API root URL it prints.
+  std::string Serve(const std::string& node, std::vector<std::string> extra = {}) {
     const std::string log = dir_ + "/serve.log";
+    std::vector<std::string> args = {TADAMUN_CLI, "serve",    "--node",
+                                     node,        "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
     serve_pid_ = ::fork();
     if (serve_pid_ == 0) {
       std::FILE* f = std::fopen(log.c_str(), "w");
@@ -69,16 +74,19 @@ class SyncCliTest : public ::testing::Test {
         ::dup2(fileno(f), 1);
         ::dup2(fileno(f), 2);
       }
-      ::execl(TADAMUN_CLI, TADAMUN_CLI, "serve", "--node", node.c_str(), "--listen", "127.0.0.1:0",
-              static_cast<char*>(nullptr));
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(TADAMUN_CLI, argv.data());
       ::_exit(127);
     }
     for (int i = 0; i < 3000; ++i) {
       std::string text = Slurp(log);
-      size_t at = text.find("http://127.0.0.1:");
+      size_t at = text.find("://127.0.0.1:");
       if (at != std::string::npos) {
+        size_t start = text.rfind(' ', at) + 1;
         size_t end = text.find("/taxii2/", at);
-        if (end != std::string::npos) return text.substr(at, end - at) + "/taxii2/api/";
+        if (end != std::string::npos) return text.substr(start, end - start) + "/taxii2/api/";
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -185,6 +193,40 @@ TEST_F(SyncCliTest, PullThenPushBetweenTwoNodesOverLoopback) {
     EXPECT_EQ(r->out.find(tok), std::string::npos);
     EXPECT_EQ(r->err.find(tok), std::string::npos);
   }
+  StopServe();
+}
+
+TEST_F(SyncCliTest, HttpsVerifiesTheServerCertificate) {
+  const std::string a = dir_ + "/a", b = dir_ + "/b";
+  // A self-signed certificate for 127.0.0.1, made with the openssl command.
+  std::string make_cert =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+      "-nodes -days 1 -subj /CN=127.0.0.1 -addext "
+      "subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
+      dir_ + "/key.pem -out " + dir_ + "/cert.pem >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make_cert.c_str()), 0);
+  ASSERT_EQ(Run("init --node " + a).code, 0);
+  ASSERT_EQ(Run("init --node " + b).code, 0);
+  Result token = Run("member add --node " + a + " node-b");
+  ASSERT_EQ(token.code, 0);
+  std::ofstream(dir_ + "/token") << token.out;
+  Result shared = Run("collection create --node " + a + " shared --reader node-b");
+  const std::string coll = Line(shared.out);
+  std::string gen = std::string(TADAMUN_GEN_BUNDLE) + " --objects 50 >" + dir_ + "/g.json";
+  ASSERT_EQ(std::system(gen.c_str()), 0);
+  ASSERT_EQ(Run("import --node " + a + " --collection " + coll + " " + dir_ + "/g.json").code, 0);
+  const std::string url =
+      Serve(a, {"--tls-cert", dir_ + "/cert.pem", "--tls-key", dir_ + "/key.pem"});
+  ASSERT_EQ(url.rfind("https://", 0), 0u) << url;
+  const std::string pull =
+      "pull --node " + b + " " + url + " --collection " + coll + " --token-file " + dir_ + "/token";
+  // The system's CAs do not know this certificate: refused, saying why and what to do.
+  Result untrusted = Run(pull);
+  EXPECT_EQ(untrusted.code, 1);
+  EXPECT_NE(untrusted.err.find("--ca FILE"), std::string::npos) << untrusted.err;
+  Result trusted = Run(pull + " --ca " + dir_ + "/cert.pem");
+  ASSERT_EQ(trusted.code, 0) << trusted.err;
+  EXPECT_NE(trusted.out.find("pulled 50 objects"), std::string::npos) << trusted.out;
   StopServe();
 }
 
