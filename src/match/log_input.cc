@@ -131,7 +131,8 @@ StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
       return Status::InvalidArgument(path + ": is a directory");
     }
   }
-  r->buf_.resize(r->options_.block_bytes + r->options_.max_line_bytes + 2);
+  r->buf_.capacity = r->options_.block_bytes + r->options_.max_line_bytes + 2;
+  r->buf_.bytes = std::make_unique_for_overwrite<char[]>(r->buf_.capacity);
   // Peek at the first bytes to tell gzip from plain text (works for pipes too: the bytes read
   // stay in the buffer or become the inflater's first input).
   if (begin == 0) {

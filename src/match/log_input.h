@@ -105,7 +105,14 @@ class LineReader {
   bool gzip_ = false;
   struct Inflater;
   std::unique_ptr<Inflater> inflater_;
-  std::vector<char> buf_;
+  struct Buffer {  // not zero-filled: a reader of a small file touches few of its pages
+    std::unique_ptr<char[]> bytes;
+    size_t capacity = 0;
+    char* data() { return bytes.get(); }
+    size_t size() const { return capacity; }
+    char& operator[](size_t i) { return bytes[i]; }
+  };
+  Buffer buf_;
   size_t pos_ = 0;          // next unread byte in buf_
   size_t len_ = 0;          // bytes held in buf_
   uint64_t buf_offset_ = 0; // file offset of buf_[0]
