@@ -85,6 +85,22 @@ TEST_F(SweepCliTest, ExitCodesStdinAndErrors) {
   EXPECT_EQ(Run("sweep " + Node() + " --collection nope notes.txt").code, 2);
 }
 
+TEST_F(SweepCliTest, CollectionRestrictsTheIndicators) {
+  Result c = Run("collection create " + Node() + " only-one");
+  ASSERT_EQ(c.code, 0) << c.err;
+  std::string id = c.out.substr(0, c.out.find_first_of(" \n"));
+  std::ofstream(dir_ + "/one.json") << R"({"type":"bundle","id":"bundle--00000000-0000-4000-8000-0000000000aa","objects":[)"
+                                    << R"({"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-0000000000aa",)"
+                                    << R"("created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","name":"only",)"
+                                    << R"("pattern":"[ipv4-addr:value = '1.2.3.4']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"}]})";
+  ASSERT_EQ(Run("import " + Node() + " --collection " + id + " " + dir_ + "/one.json").code, 0);
+  Result r = Run("sweep " + Node() + " --collection " + id + " --format jsonl notes.txt");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;  // notes.txt:1 1.2.3.4:8080 only
+  EXPECT_NE(r.out.find("indicator--00000000-0000-4000-8000-0000000000aa"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("indicators: 1 swept"), std::string::npos) << r.err;
+}
+
 TEST_F(SweepCliTest, StixSightingsAndRecord) {
   Result r = Run("sweep " + Node() + " --format stix --record eve.json");
   ASSERT_EQ(r.code, 1) << r.err;
