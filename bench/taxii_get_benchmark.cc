@@ -11,6 +11,7 @@
 //
 // Usage: taxii_get_benchmark [--indicators N] [--seconds S] [--workers W] [--connections C]
 //                            [--wrk-threads T] [--dir DIR] [--no-http]
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,13 @@ constexpr double kTargetPagesPerSecond = 500;
 
 double Seconds(SteadyClock::time_point a, SteadyClock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
+}
+
+double CpuSeconds(int who) {
+  struct rusage u;
+  ::getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 int Fail(const std::string& what) {
@@ -155,6 +163,7 @@ int main(int argc, char** argv) {
 
   // 3. The server and wrk.
   std::string output;
+  double server_cpu = 0, wrk_cpu = 0;
   if (http) {
     node::ServeOptions serve;
     serve.port = 0;
@@ -182,12 +191,16 @@ int main(int argc, char** argv) {
                             "s -s " + script + " " + url + " 2>&1";
     std::printf("running: %s\n", cmd.c_str());
     std::fflush(stdout);
+    const double server_cpu0 = CpuSeconds(RUSAGE_SELF);
+    const double wrk_cpu0 = CpuSeconds(RUSAGE_CHILDREN);
     if (std::FILE* p = ::popen(cmd.c_str(), "r")) {
       char buf[4096];
       size_t n;
       while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
       ::pclose(p);
     }
+    server_cpu = CpuSeconds(RUSAGE_SELF) - server_cpu0;  // the server's threads (and main's
+    wrk_cpu = CpuSeconds(RUSAGE_CHILDREN) - wrk_cpu0;    // idle wait in fread)
     (*server)->Stop();
     serving.join();
     server->reset();
@@ -268,6 +281,19 @@ int main(int argc, char** argv) {
       "reaches %.0f%% of it\n",
       inproc_pages, 100.0 * http_pages / std::max(1.0, inproc_pages));
   std::printf("  store Scan alone (same rows, 1 thread): %.0f pages/s\n", scan_pages);
+  if (size_t at = output.find(" requests in "); at != std::string::npos && server_cpu > 0) {
+    const double requests = std::atof(output.c_str() + output.rfind('\n', at) + 1);
+    if (requests > 0) {
+      // Independent of other load on the machine: what 2 idle cores would do, server and wrk
+      // sharing them as in the run.
+      const double per_page = (server_cpu + wrk_cpu) / requests;
+      std::printf(
+          "  CPU per page: server %.2f ms, wrk %.2f ms -> %.0f pages/s on 2 idle cores "
+          "(%.0f pages per server CPU-second)\n",
+          1e3 * server_cpu / requests, 1e3 * wrk_cpu / requests, 2.0 / per_page,
+          requests / server_cpu);
+    }
+  }
   std::filesystem::remove_all(dir);
   return errors ? 1 : 0;
 }
