@@ -272,13 +272,14 @@ SweepResult SweepSquid(const match::IndicatorIndex& index, std::string_view text
     fields = 0;
     line_start = field_start = end + 1;
   };
-  auto on_delimiter = [&](size_t pos) {
+  // A delimiter at `pos`; `newline` says which kind. Once field 8 is closed only newlines matter.
+  auto on_delimiter = [&](size_t pos, bool newline) {
     if (pos > field_start && fields < 10) {
       field_begin[fields] = static_cast<uint32_t>(field_start - line_start);
       field_end[fields] = static_cast<uint32_t>(pos - line_start);
       ++fields;
     }
-    if (d[pos] == '\n') {
+    if (newline) {
       on_line(pos);
     } else {
       field_start = pos + 1;
@@ -288,15 +289,18 @@ SweepResult SweepSquid(const match::IndicatorIndex& index, std::string_view text
   const __m128i space = _mm_set1_epi8(' '), newline = _mm_set1_epi8('\n');
   for (; i + 16 <= n; i += 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
-    uint32_t mask = static_cast<uint32_t>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, newline))));
+    uint32_t nl = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
+    uint32_t mask = nl | static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    if (fields >= 9) mask &= nl;
     while (mask != 0) {
-      on_delimiter(i + static_cast<size_t>(__builtin_ctz(mask)));
-      mask &= mask - 1;
+      uint32_t bit = mask & (0u - mask);
+      on_delimiter(i + static_cast<size_t>(__builtin_ctz(mask)), (nl & bit) != 0);
+      mask ^= bit;
+      if (fields >= 9) mask &= nl;  // the rest of the line up to its newline is not looked at
     }
   }
   for (; i < n; ++i) {
-    if (d[i] == ' ' || d[i] == '\n') on_delimiter(i);
+    if (d[i] == '\n' || (d[i] == ' ' && fields < 9)) on_delimiter(i, d[i] == '\n');
   }
   if (line_start < n) {  // a last line without '\n'
     if (n > field_start && fields < 10) {
