@@ -7,6 +7,8 @@
 #include <array>
 #include <cstring>
 
+#include "match/log_format.h"
+
 namespace tadamun::match {
 namespace {
 
@@ -603,54 +605,20 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
 
 // ---- Free text -------------------------------------------------------------------------------
 
-namespace {
-
-constexpr std::array<bool, 256> MakeSeparators() {
-  std::array<bool, 256> t{};
-  for (int c = 0; c <= 0x20; ++c) t[static_cast<size_t>(c)] = true;
-  t[0x7f] = true;
-  for (char c : std::string_view("\"'`<>(){}[],;|")) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}
-constexpr std::array<bool, 256> kSeparator = MakeSeparators();
-
-}  // namespace
-
-void TokenizeText(std::string_view text, const std::function<void(size_t offset, size_t length)>& on_token) {
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    while (i < n && kSeparator[static_cast<unsigned char>(text[i])]) ++i;
-    size_t start = i;
-    bool url = false;
-    while (i < n) {
-      char c = text[i];
-      if (kSeparator[static_cast<unsigned char>(c)]) break;
-      if (c == '=' && !url) break;
-      if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') url = true;
-      ++i;
-    }
-    size_t end = i;
-    while (end > start && (text[end - 1] == '.' || text[end - 1] == ':' || text[end - 1] == '!' || text[end - 1] == '?')) {
-      --end;
-    }
-    if (end > start) on_token(start, end - start);
-    if (i < n && text[i] == '=') ++i;
-  }
-}
-
 size_t ScanText(const IndicatorIndex& index, std::string_view text, const TextHitCallback& on_hit) {
   size_t tokens = 0;
   std::vector<uint32_t> ids;
-  TokenizeText(text, [&](size_t offset, size_t length) {
+  Tokenizer tokenizer(text);
+  std::string_view token;
+  while (tokenizer.Next(&token)) {
     ++tokens;
     ids.clear();
-    MatchTokenFast(index, text.substr(offset, length), &ids);
-    if (ids.empty()) return;
+    MatchTokenFast(index, token, &ids);
+    if (ids.empty()) continue;
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    on_hit(offset, length, std::span<const uint32_t>(ids));
-  });
+    on_hit(static_cast<size_t>(token.data() - text.data()), token.size(), std::span<const uint32_t>(ids));
+  }
   return tokens;
 }
 

@@ -15,18 +15,16 @@
 // when URL indicators exist, e-mail addresses when e-mail indicators exist, wallet-shaped
 // tokens — go through MatchToken itself, so the results cannot drift apart.
 //
-// ScanText cuts free text into tokens and looks each one up. A token is a maximal run of bytes
-// other than: ASCII whitespace and control bytes, quotes (" ' `), and < > ( ) { } [ ] , ; |;
-// '=' also ends a token unless the token holds "://" (so `host=evil.com` yields `evil.com` and
-// a URL keeps its query). Trailing '.', ':', '!' and '?' are trimmed from each token (sentence
-// punctuation). Brackets being separators, `[2001:db8::1]:443` yields `2001:db8::1` and `:443`.
+// ScanText cuts free text into tokens with the sweep's tokeniser (match::Tokenizer in
+// match/log_format.h; rules in docs/sweep-semantics.md, "Tokens") and looks each one up with
+// MatchTokenFast.
 //
 // Thread-safety: pure functions over a const index; call from any number of threads.
 //
 //   std::vector<uint32_t> ids;
 //   match::MatchTokenFast(index, "http://a.EVIL.com:80/x", &ids);   // same as MatchToken
 //   match::ScanText(index, "blocked 1.2.3.4 and evil.com.", [](size_t off, size_t len,
-//       std::span<const uint32_t> ids) { ... });                     // two calls
+//       std::span<const uint32_t> ids) { ... });                     // two calls (if both hit)
 #pragma once
 
 #include <cstdint>
@@ -48,11 +46,8 @@ TokenKind MatchTokenFast(const IndicatorIndex& index, std::string_view token, st
 // each once). The span is valid only during the call.
 using TextHitCallback = std::function<void(size_t offset, size_t length, std::span<const uint32_t> ids)>;
 
-// Cuts `text` into tokens (rules above), looks each up with MatchTokenFast and calls `on_hit`
+// Cuts `text` into tokens (match::Tokenizer), looks each up with MatchTokenFast and calls `on_hit`
 // for each token that hits. Returns the number of tokens looked up.
 size_t ScanText(const IndicatorIndex& index, std::string_view text, const TextHitCallback& on_hit);
-
-// The tokeniser of ScanText alone: calls `on_token(offset, length)` for every token.
-void TokenizeText(std::string_view text, const std::function<void(size_t offset, size_t length)>& on_token);
 
 }  // namespace tadamun::match
