@@ -3,17 +3,19 @@
 // MatchTokenFast gives exactly the result of MatchToken — the same kind, the same ids in the
 // same order — for every token (fast_match_test.cc checks it on millions of generated tokens,
 // fuzz/match_fast_fuzzer.cc on arbitrary bytes). It gets there by:
-//  - classifying the token in one pass over a byte-class table (no find() per rule);
+//  - taking IPv4 tokens and `scheme://host...` tokens before any classification, and
+//    classifying the others in one pass over a byte-class table (no find() per rule);
 //  - parsing IPv4, ports and IPv6 without building error messages (the normalize.h parsers
 //    build one on every failure, and most log tokens fail most rules);
-//  - validating a URL, host or e-mail domain in place and lower-casing the host into a stack
-//    buffer; the hashes of all its label-boundary suffixes come from one right-to-left pass
-//    (KeyHash in match/indexes.h reads words from the end of the key), and each suffix is
-//    first tested against the domain set's Bloom filter, so a miss costs no table probe;
-//  - a URL whose host is all that is needed (no URL indicators) is never copied.
-// Tokens it has no fast route for — bytes >= 0x80 (IDN), backslashes (JSON escapes), URLs
-// when URL indicators exist, e-mail addresses when e-mail indicators exist, wallet-shaped
-// tokens — go through MatchToken itself, so the results cannot drift apart.
+//  - checking a URL in place, its host lower-cased into a stack buffer and its path scanned
+//    16 bytes at a time (SSE2); the canonical URL is built in a stack buffer only when the
+//    index holds URL indicators;
+//  - hashing all label-boundary suffixes of a host in one right-to-left pass (KeyHash in
+//    match/indexes.h reads words from the end of the key), probing only suffixes with as many
+//    labels as some domain key, each first tested against the domain set's Bloom filter.
+// Tokens it has no fast route for — bytes >= 0x80 (IDN), backslashes (JSON escapes), URLs with
+// user info or brackets when URL indicators exist, e-mail addresses when e-mail indicators
+// exist, wallet-shaped tokens — go through MatchToken itself, so the results cannot drift apart.
 //
 // ScanText cuts free text into tokens with the sweep's tokeniser (match::Tokenizer in
 // match/log_format.h; rules in docs/sweep-semantics.md, "Tokens") and looks each one up with
