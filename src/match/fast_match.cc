@@ -75,7 +75,7 @@ bool PortOk(std::string_view port) {
 }
 
 // ParseIpv4's rules: four decimal parts 0-255, 1-3 digits, no leading zeros.
-bool ParseIpv4Fast(std::string_view t, uint32_t* out) {
+inline __attribute__((always_inline)) bool ParseIpv4Fast(std::string_view t, uint32_t* out) {
   if (t.size() < 7 || t.size() > 15) return false;
   const char* p = t.data();
   const char* const end = p + t.size();

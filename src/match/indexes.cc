@@ -341,7 +341,6 @@ void IndicatorIndex::LookupDomain(std::string_view domain, std::vector<uint32_t>
   }
 }
 
-void IndicatorIndex::LookupIpv4(uint32_t address, std::vector<uint32_t>* ids) const { v4_.Lookup(address, ids); }
 
 void IndicatorIndex::LookupIpv6(const Ipv6Bytes& address, std::vector<uint32_t>* ids) const {
   v6_.Lookup(Ipv6ToInt(address), ids);

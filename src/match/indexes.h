@@ -128,6 +128,17 @@ class RangeSet {
   static RangeSet Build(std::vector<Block> blocks);
   void Lookup(K address, std::vector<uint32_t>* ids) const;
   bool empty() const { return starts_.empty(); }
+  // False when no block holds `address` for sure (IPv4 with a coverage bitmap; else true when
+  // there is any block).
+  bool MayContain(K address) const {
+    if constexpr (sizeof(K) == 4) {
+      if (!cover_.empty()) {
+        uint32_t q = address >> 12;
+        return (cover_[q / 64] >> (q % 64)) & 1;
+      }
+    }
+    return !starts_.empty();
+  }
   size_t segment_count() const { return starts_.size(); }
   size_t MemoryBytes() const;
 
@@ -167,7 +178,9 @@ class IndicatorIndex {
   void LookupExact(EntryKind kind, std::string_view canonical, std::vector<uint32_t>* ids) const;
   // `domain` must be a NormalizeDomain result; every label-boundary suffix is probed.
   void LookupDomain(std::string_view domain, std::vector<uint32_t>* ids) const;
-  void LookupIpv4(uint32_t address, std::vector<uint32_t>* ids) const;
+  void LookupIpv4(uint32_t address, std::vector<uint32_t>* ids) const {
+    if (v4_.MayContain(address)) v4_.Lookup(address, ids);
+  }
   void LookupIpv6(const Ipv6Bytes& address, std::vector<uint32_t>* ids) const;
 
   // The parts, for match/fast_match.h.
