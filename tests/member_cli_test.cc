@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "audit/node_audit.h"
+#include "base/env.h"
 #include "json/json.h"
 #include "node/node.h"
 #include "taxii/resources.h"
@@ -234,6 +237,21 @@ TEST_F(MemberCliTest, ChangesAreInTheAuditLog) {
   // The log still verifies.
   Result v = Tdm("audit verify");
   EXPECT_EQ(v.code, 0) << v.out << v.err;
+}
+
+TEST_F(MemberCliTest, WaitsForTheAuditLogWhileAServerHoldsIt) {
+  // Another writer (a serving node recording an import) holds the log's lock for a moment.
+  auto held = audit::OpenNodeAudit(Env::Default(), node_);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    held->reset();
+  });
+  Result r = Tdm("member add ann");
+  release.join();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("tdm_", 0), 0u) << r.out;
+  EXPECT_EQ(Count(Tdm("audit log").out, "member=ann action=add"), 1u);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <thread>
+
 #include "audit/node_audit.h"
 #include "json/json.h"
 #include "node/server.h"
@@ -190,6 +193,17 @@ namespace {
 
 std::string AuditNow() { return Clock::System()->Now().ToString(); }
 
+// The audit log's writer for a member change. The log has one writer at a time (a flock that
+// is not waited for) and a running server takes it briefly after each write, so a change made
+// from the CLI while the node serves retries for up to 10 s before giving up.
+StatusOr<std::unique_ptr<audit::Log>> OpenAuditForChange(const std::string& dir) {
+  for (int attempt = 0;; ++attempt) {
+    auto log = audit::OpenNodeAudit(Env::Default(), dir);
+    if (log.ok() || log.status().code() != StatusCode::kUnavailable || attempt == 200) return log;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 std::string DescribeRights(const std::string& collection, store::Rights rights) {
   std::string what = rights.can_read && rights.can_write ? "read write"
                      : rights.can_read                   ? "read"
@@ -208,7 +222,7 @@ StatusOr<std::string> Node::AddMember(const std::string& name) {
                                  " already exists (names are never reused, even after a revoke)");
   }
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-  TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
+  TADAMUN_ASSIGN_OR_RETURN(auto log, OpenAuditForChange(dir_));
   TADAMUN_RETURN_IF_ERROR(
       log->AppendEntries({audit::Entry::Member(AuditNow(), "add", name)}).status());
   return store_->AddMember(name);
@@ -216,7 +230,7 @@ StatusOr<std::string> Node::AddMember(const std::string& name) {
 
 Status Node::RevokeMember(const std::string& name) {
   TADAMUN_RETURN_IF_ERROR(store_->RevokeMember(name));
-  auto log = audit::OpenNodeAudit(Env::Default(), dir_);
+  auto log = OpenAuditForChange(dir_);
   Status s = log.ok() ? (*log)->AppendEntries({audit::Entry::Member(AuditNow(), "remove", name)})
                             .status()
                       : log.status();
@@ -233,7 +247,7 @@ Status Node::SetRights(const std::string& member, const std::string& collection,
   }
   TADAMUN_ASSIGN_OR_RETURN(store::Rights current, store_->GetRights(member, collection));
   if (current == rights) return Status::Ok();
-  TADAMUN_ASSIGN_OR_RETURN(auto log, audit::OpenNodeAudit(Env::Default(), dir_));
+  TADAMUN_ASSIGN_OR_RETURN(auto log, OpenAuditForChange(dir_));
   audit::Entry entry = audit::Entry::Member(AuditNow(), "update", member);
   entry.note = DescribeRights(collection, rights);
   TADAMUN_RETURN_IF_ERROR(log->AppendEntries({std::move(entry)}).status());
