@@ -58,6 +58,7 @@ struct FieldRef {
   const JsonLineScanner* json = nullptr;
   size_t json_index = 0;
   bool number = false;  // a JSON number or a Zeek numeric column (not looked up)
+  bool is_time = false; // the record's time (squid `time`, Zeek `ts`, EVE `timestamp`)
   std::string Name() const;
 };
 

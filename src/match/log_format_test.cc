@@ -92,6 +92,33 @@ TEST(LineParser, SquidFieldsAndEveUrl) {
   EXPECT_EQ(e.fields, (V{"event_type=http", "http.hostname=Bad.example", "http.url=/dl/x.exe", "url=http://Bad.example/dl/x.exe"}));
 }
 
+// The squid column splitter (16 bytes at a time) against istringstream on random padding.
+TEST(LineParser, SquidColumnsWithAnyPadding) {
+  std::mt19937 rng(3);
+  LineParser p;
+  ZeekHeader h;
+  for (int i = 0; i < 3000; ++i) {
+    V cols = {"1286536308." + std::to_string(rng() % 1000), std::to_string(rng() % 99999), "10.0.0." + std::to_string(rng() % 256),
+              "TCP_MISS/200", std::to_string(rng()), "GET", "http://h" + std::string(rng() % 40, 'x') + ".example/",
+              rng() % 2 ? "-" : "bob", "DIRECT/1.2.3." + std::to_string(rng() % 256), "text/html"};
+    for (int extra = static_cast<int>(rng() % 3); extra > 0; --extra) cols.push_back("e" + std::to_string(rng() % 100) + ".example");
+    std::string line = std::string(rng() % 3, ' ');
+    for (const std::string& c : cols) {
+      line += c;
+      const int pad = 1 + static_cast<int>(rng() % 20);
+      for (int k = 0; k < pad; ++k) line += rng() % 8 == 0 ? '\t' : ' ';
+    }
+    if (rng() % 2) line.erase(line.find_last_not_of(" \t") + 1);
+    Collect got;
+    ASSERT_TRUE(p.Parse(LogFormat::kSquid, h, line, &got)) << line;
+    V want = {"client=" + cols[2], "url=" + cols[6]};
+    if (cols[7] != "-") want.push_back("user=" + cols[7]);
+    want.push_back("hierarchy=" + cols[8].substr(7));
+    for (size_t k = 10; k < cols.size(); ++k) want.push_back("extra=" + cols[k]);
+    ASSERT_EQ(got.fields, want) << "'" << line << "'";
+  }
+}
+
 // Every string value and its path, from the json module's DOM (the reference).
 void DomStrings(const json::Value& v, const std::string& path, V* out, bool top = true) {
   if (v.is_string()) out->push_back(path + "=" + v.str());

@@ -74,18 +74,24 @@ bool ValidUtf8(std::string_view s) {
   return true;
 }
 
-// Bit 0: a byte >= 0x80; bit 1: a NUL byte.
+// Bit 0: a byte >= 0x80; bit 1: a NUL byte. One pass of 8-byte words.
 int ByteFlags(std::string_view s) {
-  uint64_t high = 0;
-  bool nul = std::memchr(s.data(), 0, s.size()) != nullptr;
+  constexpr uint64_t kLow = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  uint64_t high = 0, zero = 0;
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
     high |= w;
+    zero |= (w - kLow) & ~w;  // a byte's top bit set here when the byte was 0 (or >= 0x80)
   }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  return ((high & 0x8080808080808080ull) ? 1 : 0) | (nul ? 2 : 0);
+  bool nul = false;
+  for (; i < s.size(); ++i) {
+    high |= static_cast<unsigned char>(s[i]);
+    nul |= s[i] == 0;
+  }
+  if ((zero & kHigh) != 0) nul |= std::memchr(s.data(), 0, s.size()) != nullptr;  // confirm
+  return ((high & kHigh) ? 1 : 0) | (nul ? 2 : 0);
 }
 
 // Reads the first lines of a file to decide its format (and, for Zeek TSV, its header).
@@ -141,8 +147,6 @@ class UnitWorker final : public FieldVisitor {
   size_t event_count_ = 0;
   std::vector<FallbackHit> fallback_hits_;
   std::string_view time_text_;
-  std::string_view time_key_;
-  bool json_time_ = false;
   // The line being swept.
   UnitResult* out_ = nullptr;
   uint64_t line_number_ = 0;
@@ -167,12 +171,7 @@ void UnitWorker::Lookup(const FieldRef& field, std::string_view token) {
 }
 
 void UnitWorker::Field(const FieldRef& field, std::string_view value) {
-  if (!time_key_.empty()) {
-    if (json_time_ ? (field.json != nullptr && field.json->PathIs(field.json_index, time_key_))
-                   : field.name == time_key_) {
-      time_text_ = value;
-    }
-  }
+  if (field.is_time) time_text_ = value;
   if (!set_.fallback().empty()) {
     if (event_.size() <= event_count_) event_.resize(event_count_ + 1);
     EventField& e = event_[event_count_++];
@@ -242,19 +241,12 @@ void UnitWorker::Run(const InputFile& file, const Unit& unit, FileFormat format,
     line_ids_.clear();
     event_count_ = 0;
     time_text_ = {};
-    switch (format.format) {
-      case LogFormat::kSquid: time_key_ = "time", json_time_ = false; break;
-      case LogFormat::kZeekTsv: time_key_ = "ts", json_time_ = false; break;
-      case LogFormat::kZeekJson: time_key_ = "ts", json_time_ = true; break;
-      case LogFormat::kEve: time_key_ = "timestamp", json_time_ = true; break;
-      default: time_key_ = {}, json_time_ = false; break;
-    }
     line_hits_begin_ = out->hits.size();
     if (!parser_.Parse(format.format, format.header, text, this)) {
       ++c.malformed_lines;
       Note(line_number_, "not a " + std::string(LogFormatName(format.format)) + " line (" + parser_.error() +
                              "); swept as free text");
-      time_key_ = {};
+      time_text_ = {};
       parser_.Parse(LogFormat::kText, format.header, text, this);
     }
     // The event time is only needed by hits and by the pattern engine.
