@@ -162,6 +162,28 @@ TEST_F(MemberCliTest, RevokeShowsInListAndStopsTheToken) {
   EXPECT_NE(r.err.find("revoked"), std::string::npos) << r.err;
 }
 
+TEST_F(MemberCliTest, RotateGivesANewTokenAndStopsTheOldOne) {
+  const std::string old_token = AddMember("alice");
+  Result c = Tdm("collection create Shared --reader alice");
+  ASSERT_EQ(c.code, 0) << c.err;
+  const std::string objects =
+      "/taxii2/api/collections/" + c.out.substr(0, c.out.find('\n')) + "/objects/";
+  Result r = Tdm("member rotate alice");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string new_token = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(r.out, new_token + "\n");
+  EXPECT_NE(new_token, old_token);
+  EXPECT_NE(r.err.find("will not be shown again"), std::string::npos) << r.err;
+  EXPECT_EQ(Get(objects, "Bearer " + old_token).status, 401);
+  EXPECT_EQ(Get(objects, "Bearer " + new_token).status, 200);  // rights kept
+  EXPECT_EQ(Count(Tdm("audit log").out, "member=alice action=update note=new API token"), 1u);
+  EXPECT_EQ(Tdm("member rotate nobody").code, 1);
+  ASSERT_EQ(Tdm("member revoke alice").code, 0);
+  r = Tdm("member rotate alice");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("revoked"), std::string::npos) << r.err;
+}
+
 TEST_F(MemberCliTest, CollectionCreateWithRights) {
   for (const char* m : {"ann", "bob", "cid", "dee"}) AddMember(m);
   Result r = Tdm("collection create Shared --reader ann --writer bob,cid --reader dee "

@@ -237,6 +237,16 @@ Status Node::RevokeMember(const std::string& name) {
   return s.WithPrefix("member " + name + " is revoked, but the audit log could not record it");
 }
 
+StatusOr<std::string> Node::RotateToken(const std::string& name) {
+  TADAMUN_ASSIGN_OR_RETURN(store::Member m, store_->GetMember(name));
+  if (!m.active()) return store_->RotateToken(name);  // its FailedPrecondition
+  TADAMUN_ASSIGN_OR_RETURN(auto log, OpenAuditForChange(dir_));
+  audit::Entry entry = audit::Entry::Member(AuditNow(), "update", name);
+  entry.note = "new API token; the previous one no longer authenticates";
+  TADAMUN_RETURN_IF_ERROR(log->AppendEntries({std::move(entry)}).status());
+  return store_->RotateToken(name);
+}
+
 Status Node::SetRights(const std::string& member, const std::string& collection,
                        store::Rights rights) {
   TADAMUN_ASSIGN_OR_RETURN(store::Member m, store_->GetMember(member));

@@ -81,6 +81,9 @@ class Node {
   // AddMember returns the member's API token, the only time it exists in the clear.
   StatusOr<std::string> AddMember(const std::string& name);
   Status RevokeMember(const std::string& name);
+  // A new API token for an active member (returned once); the previous one stops working.
+  // Recorded as action update, note "new API token", before the store changes.
+  StatusOr<std::string> RotateToken(const std::string& name);
   // Sets `member`'s rights on `collection` ({false, false} removes them); no entry when they
   // are already so. FailedPrecondition for a revoked member, NotFound for unknown names.
   Status SetRights(const std::string& member, const std::string& collection,

@@ -35,6 +35,9 @@ std::string RandomBytes(size_t n) {
   return out;
 }
 
+// "tdm_" + base64url of 32 random bytes (43 characters).
+std::string NewToken() { return kTokenPrefix + Base64UrlEncode(RandomBytes(kTokenBytes)); }
+
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
@@ -71,7 +74,7 @@ StatusOr<std::string> Store::AddMember(const std::string& name) {
     return Status::InvalidArgument("member name '" + name.substr(0, 80) +
                                    "' must be 1-64 letters, digits, '.', '-' or '_'");
   }
-  std::string token = kTokenPrefix + Base64UrlEncode(RandomBytes(kTokenBytes));
+  std::string token = NewToken();
   Statement st(*db_, "INSERT INTO members(name, token_sha256, created) VALUES(?1, ?2, ?3)");
   st.Bind(1, name);
   st.Bind(2, TokenHash(token));
@@ -96,6 +99,21 @@ Status Store::RevokeMember(const std::string& name) {
   st.Bind(1, Now(clock_));
   st.Bind(2, name);
   return st.Run();
+}
+
+StatusOr<std::string> Store::RotateToken(const std::string& name) {
+  TADAMUN_ASSIGN_OR_RETURN(Member m, GetMember(name));
+  if (!m.active()) {
+    return Status::FailedPrecondition("member " + name + " was revoked at " + m.revoked_at +
+                                      "; a revoked member gets no new token");
+  }
+  std::string token = NewToken();
+  Statement st(*db_, "UPDATE members SET token_sha256 = ?1 WHERE name = ?2 AND revoked_at = ''");
+  st.Bind(1, TokenHash(token));
+  st.Bind(2, name);
+  TADAMUN_RETURN_IF_ERROR(st.Run());
+  if (db_->Changes() != 1) return Status::FailedPrecondition("member " + name + " was revoked");
+  return token;
 }
 
 StatusOr<std::vector<Member>> Store::Members() {

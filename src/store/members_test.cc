@@ -179,6 +179,22 @@ TEST_F(MembersTest, Revoke) {
   EXPECT_EQ(m->revoked_at, "2023-11-14T22:13:25.000000Z");
 }
 
+TEST_F(MembersTest, RotateReplacesTheToken) {
+  auto old_token = store_->AddMember("alice");
+  ASSERT_TRUE(old_token.ok());
+  auto new_token = store_->RotateToken("alice");
+  ASSERT_TRUE(new_token.ok()) << new_token.status().ToString();
+  EXPECT_NE(*new_token, *old_token);
+  EXPECT_EQ(new_token->rfind("tdm_", 0), 0u);
+  Reopen();
+  EXPECT_EQ(store_->MemberByToken(*old_token).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->MemberByToken(*new_token)->name, "alice");
+  EXPECT_EQ(store_->RotateToken("bob").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeMember("alice").ok());
+  EXPECT_EQ(store_->RotateToken("alice").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(store_->MemberByToken(*new_token)->active());
+}
+
 TEST_F(MembersTest, RightsRoundTrip) {
   ASSERT_TRUE(store_->AddMember("alice").ok());
   ASSERT_TRUE(store_->AddMember("bob").ok());

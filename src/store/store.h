@@ -289,6 +289,9 @@ class Store {
   // Marks the member revoked (its token stops authenticating; its rights stay listed).
   // NotFound for an unknown member; FailedPrecondition when it is already revoked.
   Status RevokeMember(const std::string& name);
+  // Gives an active member a new API token (returned, shown once) in place of its current one,
+  // which stops authenticating. NotFound; FailedPrecondition for a revoked member.
+  StatusOr<std::string> RotateToken(const std::string& name);
   StatusOr<std::vector<Member>> Members();              // ordered by name
   StatusOr<Member> GetMember(const std::string& name);  // NotFound
   // The member holding `token`, revoked or not (check active()); one index lookup on the hash.

@@ -1,4 +1,4 @@
-// tadamun member add, tadamun member list, tadamun member revoke.
+// tadamun member add, tadamun member list, tadamun member rotate, tadamun member revoke.
 #include <cstdio>
 #include <map>
 
@@ -52,6 +52,21 @@ int RunList(const Invocation& inv) {
   return 0;
 }
 
+int RunRotate(const Invocation& inv) {
+  if (inv.positionals.size() != 1) return UsageError(inv, "expects one NAME");
+  auto node = OpenNode(inv);
+  if (!node) return 1;
+  auto token = node->RotateToken(inv.positionals[0]);
+  if (!token.ok()) return Fail(token.status());
+  std::printf("%s\n", token->c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "member %s has a new API token, printed above; it will not be shown again. The "
+               "previous token no longer works.\n",
+               inv.positionals[0].c_str());
+  return 0;
+}
+
 int RunRevoke(const Invocation& inv) {
   if (inv.positionals.size() != 1) return UsageError(inv, "expects one NAME");
   auto node = OpenNode(inv);
@@ -79,6 +94,13 @@ const Registration kList({
     .name = "member list",
     .summary = "list members, when they were added or revoked, and their rights (never tokens)",
     .run = RunList,
+});
+
+const Registration kRotate({
+    .name = "member rotate",
+    .args = "NAME",
+    .summary = "give a member a new API token (printed once); the old one stops working",
+    .run = RunRotate,
 });
 
 const Registration kRevoke({
