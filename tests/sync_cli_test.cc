@@ -155,11 +155,19 @@ TEST_F(SyncCliTest, PullThenPushBetweenTwoNodesOverLoopback) {
   ASSERT_EQ(first.code, 0) << first.err;
   EXPECT_NE(first.out.find("pulled 2,000 objects"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("more to pull"), std::string::npos) << first.out;
+  Result status = Run("pull status --node " + b);
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find(url + "collections/" + coll + "/"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("2,000 objects received"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("interrupted"), std::string::npos) << status.out;
   Result second = Run("pull --node " + b + " " + url + " --collection " + coll + auth);
   ASSERT_EQ(second.code, 0) << second.err;
   EXPECT_NE(second.out.find("pulled 500 objects"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("resumed"), std::string::npos) << second.out;
   EXPECT_EQ(Exported(b, coll), Exported(a, coll));
+  status = Run("pull status --node " + b);
+  EXPECT_NE(status.out.find("2,500 objects received"), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find("interrupted"), std::string::npos) << status.out;
 
   // Idempotent: nothing new, nothing pulled; Basic auth works as well as Bearer.
   Result again =

@@ -210,6 +210,27 @@ int RunPush(const Invocation& inv) {
   return report->failures == 0 && report->pending == 0 ? 0 : 1;
 }
 
+int RunPullStatus(const Invocation& inv) {
+  if (!inv.positionals.empty()) return UsageError(inv, "takes no arguments");
+  auto node = OpenNode(inv);
+  if (!node) return 1;
+  auto cursors = node->store().SyncCursors();
+  if (!cursors.ok()) return Fail(cursors.status());
+  if (cursors->empty()) {
+    std::printf("no pulls yet\n");
+    return 0;
+  }
+  for (const store::SyncCursor& c : *cursors) {
+    std::printf(
+        "%scollections/%s/\n  added_after %s, %s objects received, last moved %s%s\n",
+        c.source.c_str(), c.collection.c_str(),
+        c.added_after.empty() ? "(start)" : c.added_after.c_str(), WithThousands(c.objects).c_str(),
+        c.updated.c_str(),
+        c.next.empty() ? "" : "\n  interrupted: the next pull resumes at the following page");
+  }
+  return 0;
+}
+
 const std::vector<FlagSpec> kAuthFlags = {
     {"token-file", "FILE", "read the API token from FILE (else $TADAMUN_TOKEN)"},
     {"basic", "MEMBER", "send the token with HTTP Basic as MEMBER (default: Bearer)"},
@@ -243,6 +264,12 @@ const Registration kPull({
                         "store pages in transactions of at least N objects "
                         "(default 50000; 1: page by page)"}}),
     .run = RunPull,
+});
+
+const Registration kPullStatus({
+    .name = "pull status",
+    .summary = "list the sources pulled from and where the next pull of each starts",
+    .run = RunPullStatus,
 });
 
 const Registration kPush({
