@@ -261,7 +261,7 @@ bool LineParser::Squid(std::string_view line, FieldVisitor* visitor) {
       const size_t slash = value.find('/');
       value = slash == std::string_view::npos ? std::string_view() : value.substr(slash + 1);
     }
-    if (looked_up && (value.empty() || value == "-")) continue;
+    if (looked_up ? (value.empty() || value == "-") : (!visit_unsearched_ && c != 0)) continue;
     visitor->Field({.name = c < 10 ? kNames[c] : "extra", .number = !looked_up, .is_time = c == 0}, value);
   }
   return true;
@@ -279,6 +279,7 @@ bool LineParser::ZeekTsv(const ZeekHeader& header, std::string_view line, FieldV
   for (size_t c = 0; c < columns_.size(); ++c) {
     std::string_view value = columns_[c];
     if (value == header.unset_field || value == header.empty_field) continue;
+    if (!visit_unsearched_ && !header.lookup[c] && static_cast<int>(c) != header.ts) continue;
     FieldRef ref{.name = header.fields[c], .number = !header.lookup[c], .is_time = static_cast<int>(c) == header.ts};
     if (header.is_set[c] && !header.set_separator.empty()) {
       size_t start = 0;
@@ -316,6 +317,7 @@ bool LineParser::Json(LogFormat format, std::string_view line, FieldVisitor* vis
   const std::string_view time_key = format == LogFormat::kEve ? "timestamp" : format == LogFormat::kZeekJson ? "ts" : "";
   for (size_t i = 0; i < json_.size(); ++i) {
     const bool is_time = !time_key.empty() && json_.Key(i) == time_key && json_.PathIs(i, time_key);
+    if (!visit_unsearched_ && json_.is_number(i) && !is_time) continue;
     visitor->Field({.json = &json_, .json_index = i, .number = json_.is_number(i), .is_time = is_time}, json_.value(i));
     if (format == LogFormat::kEve || format == LogFormat::kZeekJson) {
       if (json_.PathIs(i, host_key)) host = json_.value(i);
@@ -372,9 +374,10 @@ bool Tokenizer::Next(std::string_view* token) {
 bool IsWholeUrlValue(std::string_view value) {
   const size_t colon = value.find(':');  // memchr: cheap for the many values without one
   if (colon == std::string_view::npos || value.find("://", colon) == std::string_view::npos) return false;
-  uint8_t hard = 0;
-  for (unsigned char c : value) hard |= kClass[c] == 2;
-  return hard == 0;
+  for (unsigned char c : value) {
+    if (kClass[c] == 2) return false;
+  }
+  return true;
 }
 
 }  // namespace tadamun::match

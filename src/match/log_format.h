@@ -76,6 +76,10 @@ class LineParser {
   bool Parse(LogFormat format, const ZeekHeader& header, std::string_view line, FieldVisitor* visitor);
   // Why the last Parse() returned false.
   const std::string& error() const { return error_; }
+  // Whether fields that are never looked up (FieldRef::number: counters, ports, JSON numbers)
+  // are handed to the visitor; the record's time always is. Default true; the sweep turns it
+  // off when no pattern-engine indicator needs the whole event.
+  void set_visit_unsearched(bool visit) { visit_unsearched_ = visit; }
 
  private:
   bool Squid(std::string_view line, FieldVisitor* visitor);
@@ -88,6 +92,7 @@ class LineParser {
   std::string scratch_;
   std::string url_;
   std::string error_;
+  bool visit_unsearched_ = true;
 };
 
 // Cuts text into tokens: no allocation, views into `text`.

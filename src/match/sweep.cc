@@ -119,7 +119,9 @@ class UnitWorker final : public FieldVisitor {
  public:
   UnitWorker(const IndicatorSet& set, const SweepOptions& options, std::atomic<uint64_t>* bytes,
              std::atomic<uint64_t>* lines)
-      : set_(set), options_(options), fallback_(set), bytes_done_(bytes), lines_done_(lines) {}
+      : set_(set), options_(options), fallback_(set), bytes_done_(bytes), lines_done_(lines) {
+    parser_.set_visit_unsearched(!set.fallback().empty());
+  }
 
   void Run(const InputFile& file, const Unit& unit, FileFormat format, UnitResult* out);
 
