@@ -41,8 +41,14 @@ struct RawResponse {
 class RawHttp {
  public:
   // Connects to 127.0.0.1:port (TLS handshake without certificate verification when `tls`).
-  explicit RawHttp(int port, bool tls = false, int timeout_ms = 30000) : timeout_ms_(timeout_ms) {
+  // `receive_buffer` > 0 sets SO_RCVBUF before connecting (a small one makes the server's
+  // writes block while the test does not read).
+  explicit RawHttp(int port, bool tls = false, int timeout_ms = 30000, int receive_buffer = 0)
+      : timeout_ms_(timeout_ms) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
