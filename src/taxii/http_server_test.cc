@@ -212,6 +212,25 @@ TEST_F(HttpServerTest, BodyLimitGives413) {
                                    "\r\nConnection: close\r\n\r\n"),
                         413);
   }
+  // "Expect: 100-continue" (curl's way for large bodies): over the limit → 413 at once, no
+  // 100 Continue; within it → 100 Continue, then the body, then the answer.
+  {
+    RawHttp c(server_->port());
+    RawResponse r = c.Exchange(
+        "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n"
+        "Connection: close\r\n\r\n");
+    ExpectErrorResource(r, 413);
+  }
+  {
+    RawHttp c(server_->port());
+    RawResponse cont = c.Exchange(
+        "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n"
+        "Connection: close\r\n\r\n");
+    EXPECT_EQ(cont.status, 100);
+    RawResponse r = c.Exchange("0123456789");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Body(r).Find("body_bytes")->AsInt64(), 10);
+  }
   // Chunked bodies are counted as they arrive.
   std::string chunked =
       "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"

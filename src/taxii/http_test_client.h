@@ -127,7 +127,9 @@ class RawHttp {
       pos = e + 2;
     }
     std::string length = r.Header("content-length");
-    if (!length.empty()) {
+    if (status / 100 == 1 || status == 204 || status == 304) {
+      // No body (RFC 9112 §6.3).
+    } else if (!length.empty()) {
       size_t n = std::stoull(length);
       while (buf_.size() < n) {
         if (!Fill()) return r;
