@@ -35,6 +35,23 @@ TEST(Tokenizer, BoundariesAndPunctuation) {
   EXPECT_EQ(Tokens("http://[2001:db8::1]/x"), V{"http://[2001:db8::1]/x"});
 }
 
+// The 16-byte scan of IsWholeUrlValue against the byte-by-byte rule, at every position.
+TEST(Tokenizer, WholeUrlValueAtEveryPosition) {
+  const std::string url = "http://evil.example/a/b/c?d=e&f=(g)[h]{i}|j,k;l";
+  EXPECT_TRUE(IsWholeUrlValue(url));
+  EXPECT_FALSE(IsWholeUrlValue("evil.example/a"));
+  for (size_t pos = 0; pos <= url.size(); ++pos) {
+    for (char c : std::string("\x00\x01\x1f \x7f\"'`<>", 10)) {
+      std::string v = url;
+      v.insert(pos, 1, c);
+      EXPECT_FALSE(IsWholeUrlValue(v)) << pos << " " << static_cast<int>(c);
+    }
+    std::string ok = url;
+    ok.insert(pos, "\xc3\xbc~!");  // bytes >= 0x80 and other URL bytes do not end a URL
+    EXPECT_EQ(IsWholeUrlValue(ok), ok.find("://") != std::string::npos) << pos;
+  }
+}
+
 TEST(DetectFormat, FromFirstLine) {
   EXPECT_EQ(DetectFormat("#separator \\x09"), LogFormat::kZeekTsv);
   EXPECT_EQ(DetectFormat(R"({"_path":"dns","ts":"x"})"), LogFormat::kZeekJson);
