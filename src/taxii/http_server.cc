@@ -15,6 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "taxii/resources.h"
@@ -359,28 +360,51 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerOptions
 
   // Requests without a body are answered here, before the library would try to read one (a
   // DELETE without Content-Length would otherwise wait for the peer to close).
-  // A body announced larger than the limit is refused from its Content-Length alone, before
-  // the client sends it ("Expect: 100-continue") or before the library would read it.
-  auto announced_too_large = [opts](const httplib::Request& req) {
-    const std::string length = req.get_header_value("Content-Length");
-    if (length.empty()) return false;
-    if (length.size() > 19 || length.find_first_not_of("0123456789") != std::string::npos) {
-      return true;  // not a length we could ever accept
+  // How a request frames its body, checked before any of it is read: a Content-Length larger
+  // than the limit is refused at once (413, before the client sends the body when it asked
+  // "Expect: 100-continue"); ambiguous framing — a Content-Length that is not a number, two of
+  // them, one together with Transfer-Encoding — is 400 and a transfer coding other than
+  // chunked 501 (RFC 9112 §6), so no two parsers can read one request differently.
+  auto framing_error = [opts](const httplib::Request& req) -> std::optional<Response> {
+    const size_t lengths = req.get_header_value_count("Content-Length");
+    const bool chunked = req.has_header("Transfer-Encoding");
+    if (lengths > 1 || (lengths == 1 && chunked)) {
+      return ErrorResponse(400, "Bad request framing",
+                           "a request may have one Content-Length or Transfer-Encoding: chunked, "
+                           "not several");
     }
-    return std::stoull(length) > opts->max_body_bytes;
+    if (chunked && strcasecmp(req.get_header_value("Transfer-Encoding").c_str(), "chunked") != 0) {
+      return ErrorResponse(501, "Transfer coding not implemented",
+                           "only Transfer-Encoding: chunked is supported");
+    }
+    if (lengths == 1) {
+      const std::string length = req.get_header_value("Content-Length");
+      if (length.empty() || length.size() > 19 ||
+          length.find_first_not_of("0123456789") != std::string::npos) {
+        return ErrorResponse(400, "Bad request framing",
+                             "Content-Length is not a decimal number of bytes");
+      }
+      if (std::stoull(length) > opts->max_body_bytes) {
+        return ErrorResponse(413, TitleFor(413), DescriptionFor(413, *opts));
+      }
+    }
+    return std::nullopt;
   };
   srv.set_expect_100_continue_handler(
-      [announced_too_large](const httplib::Request& req, httplib::Response& res) {
-        if (!announced_too_large(req)) return 100;
-        res.status = 413;  // the error handler writes the TAXII error resource
+      [framing_error](const httplib::Request& req, httplib::Response& res) {
+        auto error = framing_error(req);
+        if (!error) return 100;
+        res.status = error->status;
+        SetBody(res, std::move(error->body), std::string(kTaxiiMediaType));
         res.set_header("Connection", "close");
-        return 413;
+        return error->status;
       });
   srv.set_pre_routing_handler(
-      [opts, announced_too_large](const httplib::Request& req, httplib::Response& res) {
+      [opts, framing_error](const httplib::Request& req, httplib::Response& res) {
         t_start = Clock::now();
-        if (announced_too_large(req)) {
-          SetError(res, 413, TitleFor(413), DescriptionFor(413, *opts));
+        if (auto error = framing_error(req)) {
+          res.status = error->status;
+          SetBody(res, std::move(error->body), std::string(kTaxiiMediaType));
           res.set_header("Connection", "close");
           return httplib::Server::HandlerResponse::Handled;
         }

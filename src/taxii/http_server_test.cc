@@ -231,6 +231,18 @@ TEST_F(HttpServerTest, BodyLimitGives413) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(Body(r).Find("body_bytes")->AsInt64(), 10);
   }
+  // Ambiguous framing is refused before any body is read.
+  for (const char* head : {"Content-Length: 5\r\nContent-Length: 6\r\n",
+                           "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                           "Content-Length: 5x\r\n", "Content-Length: -1\r\n"}) {
+    SCOPED_TRACE(head);
+    ExpectErrorResource(
+        Do(std::string("POST /p HTTP/1.1\r\nHost: x\r\n") + head + "Connection: close\r\n\r\n"),
+        400);
+  }
+  ExpectErrorResource(Do("POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+                         "Connection: close\r\n\r\n"),
+                      501);
   // Chunked bodies are counted as they arrive.
   std::string chunked =
       "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
