@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS objects(
   source_id INTEGER NOT NULL REFERENCES sources(source_id),
   name TEXT NOT NULL,
   json TEXT NOT NULL,
+  -- 1 once a newer version of the same id is stored: the default TAXII query (the latest
+  -- version) keeps the rows with 0 without a per-row subquery.
+  superseded INTEGER NOT NULL DEFAULT 0,
   UNIQUE(id_key, v_sec, v_nano)
 );
 CREATE INDEX IF NOT EXISTS objects_by_type ON objects(type);
@@ -137,6 +140,8 @@ constexpr int64_t kUnversioned = INT64_MIN;
 Store::~Store() {
   insert_object_.reset();
   find_version_.reset();
+  sibling_versions_.reset();
+  mark_superseded_.reset();
   insert_membership_.reset();
 }
 
@@ -162,6 +167,23 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
       "PRAGMA foreign_keys=OFF;"
       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
+  {
+    // Databases made before objects.superseded existed gain it, computed once.
+    Statement has(*store->db_,
+                  "SELECT 1 FROM pragma_table_info('objects') WHERE name = 'superseded'");
+    bool present = has.Step();
+    TADAMUN_RETURN_IF_ERROR(has.status());
+    has.Reset();
+    if (!present) {
+      TADAMUN_RETURN_IF_ERROR(store->db_->Exec(
+          "BEGIN IMMEDIATE;"
+          "ALTER TABLE objects ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;"
+          "UPDATE objects SET superseded = 1 WHERE EXISTS (SELECT 1 FROM objects x WHERE "
+          "x.id_key = objects.id_key AND x.id = objects.id AND (x.v_sec, x.v_nano) > "
+          "(objects.v_sec, objects.v_nano));"
+          "COMMIT;"));
+    }
+  }
   {
     Statement version(*store->db_, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (version.Step()) {
@@ -231,11 +253,18 @@ Status Store::Prepare() {
       *db_,
       "SELECT seq, json, source_id, id FROM objects WHERE id_key = ?1 AND v_sec = ?2 AND "
       "v_nano = ?3");
+  sibling_versions_ = std::make_unique<Statement>(
+      *db_,
+      "SELECT seq, v_sec, v_nano, superseded FROM objects WHERE id_key = ?1 AND id = ?2 AND "
+      "seq != ?3");
+  mark_superseded_ = std::make_unique<Statement>(
+      *db_, "UPDATE objects SET superseded = 1 WHERE seq = ?1");
   insert_membership_ = std::make_unique<Statement>(
       *db_,
       "INSERT INTO collection_objects(collection_id, obj_seq, date_added) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(collection_id, obj_seq) DO NOTHING");
-  for (auto* st : {insert_object_.get(), find_version_.get(), insert_membership_.get()}) {
+  for (auto* st : {insert_object_.get(), find_version_.get(), sibling_versions_.get(),
+                   mark_superseded_.get(), insert_membership_.get()}) {
     TADAMUN_RETURN_IF_ERROR(st->status());
   }
   return Status::Ok();
@@ -316,6 +345,35 @@ Status Import::Commit() {
   return Status::Ok();
 }
 
+Status Import::MarkSuperseded(int64_t id_key, std::string_view id, int64_t seq, int64_t v_sec,
+                              int64_t v_nano) {
+  // Other versions of the id: almost always none (one index probe on the page just written).
+  Statement& siblings = *store_->sibling_versions_;
+  siblings.Bind(1, id_key);
+  siblings.BindUnowned(2, id);
+  siblings.Bind(3, seq);
+  std::vector<int64_t> older;  // current rows the new version supersedes
+  bool newer_exists = false;
+  while (siblings.Step()) {
+    std::pair<int64_t, int64_t> v{siblings.ColumnInt(1), siblings.ColumnInt(2)};
+    if (v > std::make_pair(v_sec, v_nano)) {
+      newer_exists = true;
+    } else if (siblings.ColumnInt(3) == 0) {
+      older.push_back(siblings.ColumnInt(0));
+    }
+  }
+  Status s = siblings.status();
+  siblings.Reset();
+  TADAMUN_RETURN_IF_ERROR(s);
+  if (newer_exists) older.push_back(seq);
+  for (int64_t row : older) {
+    Statement& mark = *store_->mark_superseded_;
+    mark.Bind(1, row);
+    TADAMUN_RETURN_IF_ERROR(mark.Run());
+  }
+  return Status::Ok();
+}
+
 StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
   if (!open_) return Status::FailedPrecondition("import is not open");
   std::optional<Timestamp> version = object.Version();
@@ -349,6 +407,7 @@ StatusOr<AddOutcome> Import::Add(const stix::Object& object) {
     last_seq_ = seq;
     outcome = AddOutcome::kAdded;
     ++added_;
+    TADAMUN_RETURN_IF_ERROR(MarkSuperseded(id_key, object.id, seq, v_sec, v_nano));
   } else {
     Statement& find = *store_->find_version_;
     find.Bind(1, id_key);
@@ -442,7 +501,12 @@ Status Store::Scan(const Query& q, const std::function<Status(const Row&)>& fn) 
       return sub + "WHERE x.id_key = o.id_key AND x.id = o.id ORDER BY x.v_sec " + order +
              ", x.v_nano " + order + " LIMIT 1)";
     };
-    if (v.last) terms.push_back(edge("DESC"));
+    // A row not superseded is the newest version in the store, so the newest of any collection
+    // holding it; a superseded row can still be the newest a collection holds.
+    if (v.last) {
+      terms.push_back(in_collection ? "(o.superseded = 0 OR " + edge("DESC") + ")"
+                                    : std::string("o.superseded = 0"));
+    }
     if (v.first) terms.push_back(edge("ASC"));
     for (const Timestamp& t : v.at) {
       terms.push_back("(o.v_sec = " + bind(t.unix_seconds()) +

@@ -75,6 +75,9 @@ class Import {
  private:
   friend class Store;
   explicit Import(Store* store) : store_(store) {}
+  // Keeps objects.superseded true for exactly the versions with a newer one of the same id.
+  Status MarkSuperseded(int64_t id_key, std::string_view id, int64_t seq, int64_t v_sec,
+                        int64_t v_nano);
   Store* store_;
   int64_t source_id_ = 0;
   std::string collection_;
@@ -319,6 +322,8 @@ class Store {
   bool import_open_ = false;
   std::unique_ptr<Statement> insert_object_;
   std::unique_ptr<Statement> find_version_;
+  std::unique_ptr<Statement> sibling_versions_;
+  std::unique_ptr<Statement> mark_superseded_;
   std::unique_ptr<Statement> insert_membership_;
 };
 
