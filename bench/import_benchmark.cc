@@ -134,10 +134,13 @@ int Run(uint64_t objects, const std::string& base_dir, bool print_speed) {
     const double import_cpu_rate = static_cast<double>(objects) / f.import_cpu;
     const double export_rate = static_cast<double>(objects) / f.export_seconds;
     const double export_cpu_rate = static_cast<double>(objects) / f.export_cpu;
+    // "Per core" is the rate per CPU-second of the (single-threaded) import; the wall-clock
+    // rate also includes the time the disk takes to make the commit durable (fsync).
     std::printf("  validate+import: %9.0f objects/s wall (%.2f s), %9.0f per CPU-second "
-                "(%.2f s)  target >= 100,000/s per core: %s\n",
+                "(%.2f s)  target >= 100,000/s per core: %s (wall clock: %s)\n",
                 import_rate, f.import_seconds, import_cpu_rate, f.import_cpu,
-                import_rate >= 100000 ? "OK" : "BELOW TARGET");
+                import_cpu_rate >= 100000 ? "OK" : "BELOW TARGET",
+                import_rate >= 100000 ? "also >= 100,000/s" : "below 100,000/s");
     std::printf("  export:          %9.0f objects/s wall (%.2f s), %9.0f per CPU-second "
                 "(%.2f s)  target >= 200,000/s: %s\n",
                 export_rate, f.export_seconds, export_cpu_rate, f.export_cpu,

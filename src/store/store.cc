@@ -140,6 +140,7 @@ constexpr int64_t kUnversioned = INT64_MIN;
 Store::~Store() {
   insert_object_.reset();
   find_version_.reset();
+  count_key_.reset();
   sibling_versions_.reset();
   mark_superseded_.reset();
   insert_membership_.reset();
@@ -253,6 +254,8 @@ Status Store::Prepare() {
       *db_,
       "SELECT seq, json, source_id, id FROM objects WHERE id_key = ?1 AND v_sec = ?2 AND "
       "v_nano = ?3");
+  count_key_ = std::make_unique<Statement>(
+      *db_, "SELECT count(*) FROM objects WHERE id_key = ?1");
   sibling_versions_ = std::make_unique<Statement>(
       *db_,
       "SELECT seq, v_sec, v_nano, superseded FROM objects WHERE id_key = ?1 AND id = ?2 AND "
@@ -263,7 +266,7 @@ Status Store::Prepare() {
       *db_,
       "INSERT INTO collection_objects(collection_id, obj_seq, date_added) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(collection_id, obj_seq) DO NOTHING");
-  for (auto* st : {insert_object_.get(), find_version_.get(), sibling_versions_.get(),
+  for (auto* st : {insert_object_.get(), find_version_.get(), count_key_.get(), sibling_versions_.get(),
                    mark_superseded_.get(), insert_membership_.get()}) {
     TADAMUN_RETURN_IF_ERROR(st->status());
   }
@@ -347,7 +350,15 @@ Status Import::Commit() {
 
 Status Import::MarkSuperseded(int64_t id_key, std::string_view id, int64_t seq, int64_t v_sec,
                               int64_t v_nano) {
-  // Other versions of the id: almost always none (one index probe on the page just written).
+  // Other versions of the id: almost always none. The count reads only the index entries of
+  // the id's key (the page just written); the rows are read only when there are others.
+  Statement& count = *store_->count_key_;
+  count.Bind(1, id_key);
+  const int64_t entries = count.Step() ? count.ColumnInt(0) : -1;
+  Status counted = count.status();
+  count.Reset();
+  TADAMUN_RETURN_IF_ERROR(counted);
+  if (entries == 1) return Status::Ok();  // the new version alone
   Statement& siblings = *store_->sibling_versions_;
   siblings.Bind(1, id_key);
   siblings.BindUnowned(2, id);

@@ -322,6 +322,7 @@ class Store {
   bool import_open_ = false;
   std::unique_ptr<Statement> insert_object_;
   std::unique_ptr<Statement> find_version_;
+  std::unique_ptr<Statement> count_key_;
   std::unique_ptr<Statement> sibling_versions_;
   std::unique_ptr<Statement> mark_superseded_;
   std::unique_ptr<Statement> insert_membership_;
