@@ -32,7 +32,9 @@
 //     kMaxVersionBytes (they may be anything the client sent), and messages only on the first
 //     kMaxFailureMessages failures, each cut at kMaxMessageBytes.
 //
-// DELETE object (§5.7): match[version] (default: all versions) and match[spec_version] select
+// DELETE object (§5.7): match[version] (default: the latest version, TAXII's filter default,
+// as the OASIS reference server medallion applies it; `all` for every version) and
+// match[spec_version] select
 // versions of the object in the collection; their membership in the collection is removed (the
 // versions stay in the store, where provenance and the audit log refer to them; DESIGN.md:
 // nothing is deleted except by an explicit, audited command) and the removal is recorded for
@@ -356,7 +358,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
 Response Server::DeleteObject(const Request& request, const std::string& collection_id,
                               const std::string& object_id) {
   if (auto r = CheckCollection(request, collection_id, Access::kWrite)) return std::move(*r);
-  store::VersionSelection versions = store::VersionSelection::All();
+  store::VersionSelection versions;  // the latest, unless match[version] says otherwise
   bool saw_version = false;
   std::vector<std::string> spec_versions;
   size_t values = 0;
