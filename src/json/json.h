@@ -163,6 +163,12 @@ std::string Minify(std::string_view text);
 std::string ToPrettyJson(const Value& value);
 // Appends `s` as a JSON string literal (with quotes).
 void AppendQuoted(std::string_view s, std::string* out);
+// `s` as a JSON string literal (with quotes).
+inline std::string Quoted(std::string_view s) {
+  std::string out;
+  AppendQuoted(s, &out);
+  return out;
+}
 
 // Semantic equality: objects compare as unordered maps, numbers by value, the rest exactly.
 bool Equal(const Value& a, const Value& b);

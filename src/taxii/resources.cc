@@ -17,27 +17,10 @@ namespace {
 constexpr size_t kMaxMatchValues = 256;  // values per match[...] filter, all parameters together
 constexpr size_t kMaxValueBytes = 512;   // one id, type or spec version
 
-std::string Quote(std::string_view s) {
-  std::string out;
-  json::AppendQuoted(s, &out);
-  return out;
-}
-
-Response JsonResponse(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.headers.emplace("Content-Type", std::string(kTaxiiMediaType));
-  r.body = std::move(body);
-  return r;
-}
-
 Response BadRequest(const Status& status) {
   return ErrorResponse(400, "Bad request parameter", status.message());
 }
 
-Response InternalError(const Status& status) {
-  return ErrorResponse(500, "Internal error", "the node's store failed: " + status.message());
-}
 
 std::vector<std::string> SplitList(std::string_view value) {
   std::vector<std::string> out;
@@ -95,10 +78,22 @@ std::string Printable(std::string_view s) {
 }  // namespace
 
 Response ErrorResponse(int http_status, std::string_view title, std::string_view description) {
-  std::string body = "{\"title\":" + Quote(Printable(title));
-  if (!description.empty()) body += ",\"description\":" + Quote(Printable(description));
-  body += ",\"http_status\":" + Quote(std::to_string(http_status)) + "}";
+  std::string body = "{\"title\":" + json::Quoted(Printable(title));
+  if (!description.empty()) body += ",\"description\":" + json::Quoted(Printable(description));
+  body += ",\"http_status\":" + json::Quoted(std::to_string(http_status)) + "}";
   return JsonResponse(http_status, std::move(body));
+}
+
+Response JsonResponse(int http_status, std::string body) {
+  Response r;
+  r.status = http_status;
+  r.headers.emplace("Content-Type", std::string(kTaxiiMediaType));
+  r.body = std::move(body);
+  return r;
+}
+
+Response StoreErrorResponse(const Status& status) {
+  return ErrorResponse(500, "Internal error", "the node's store failed: " + status.message());
 }
 
 std::string EncodeCursor(int64_t seq, std::string_view fingerprint) {
@@ -383,9 +378,9 @@ json::Value CollectionJson(const store::Collection& c, store::Rights rights) {
 
 Response Server::Collections(const Request& request) {
   auto collections = store_.Collections();
-  if (!collections.ok()) return InternalError(collections.status());
+  if (!collections.ok()) return StoreErrorResponse(collections.status());
   auto rights = store_.ListRights(request.member);
-  if (!rights.ok()) return InternalError(rights.status());
+  if (!rights.ok()) return StoreErrorResponse(rights.status());
   std::map<std::string, store::Rights> by_collection;
   if (!request.member.empty()) {  // "" would list every member's rights
     for (const store::MemberRights& r : *rights) by_collection[r.collection] = r.rights;
@@ -417,11 +412,11 @@ std::optional<Response> Server::LookUpRights(const Request& request,
   *rights = store::Rights{};
   if (!request.member.empty()) {
     auto r = store_.GetRights(request.member, collection_id);
-    if (!r.ok()) return InternalError(r.status());
+    if (!r.ok()) return StoreErrorResponse(r.status());
     *rights = *r;
   }
   auto c = store_.GetCollection(collection_id);
-  if (!c.ok() && c.status().code() != StatusCode::kNotFound) return InternalError(c.status());
+  if (!c.ok() && c.status().code() != StatusCode::kNotFound) return StoreErrorResponse(c.status());
   if (!c.ok() || (!rights->can_read && !rights->can_write)) return not_found();
   return std::nullopt;
 }
@@ -444,7 +439,7 @@ Response Server::GetCollection(const Request& request, const std::string& collec
   store::Rights rights;  // either right shows the collection resource (TAXII §5.2)
   if (auto r = LookUpRights(request, collection_id, &rights)) return std::move(*r);
   auto c = store_.GetCollection(collection_id);
-  if (!c.ok()) return InternalError(c.status());
+  if (!c.ok()) return StoreErrorResponse(c.status());
   return JsonResponse(200, json::ToJson(CollectionJson(*c, rights)));
 }
 
@@ -481,7 +476,7 @@ Response Server::Paged(const Request& request, const std::string& collection_id,
       found = true;
       return Status::Ok();
     });
-    if (!s.ok()) return InternalError(s);
+    if (!s.ok()) return StoreErrorResponse(s);
     if (!found) {
       return ErrorResponse(404, "Object not found",
                            "no object '" + object_id.substr(0, 200) + "' in collection '" +
@@ -521,20 +516,20 @@ Response Server::Paged(const Request& request, const std::string& collection_id,
         items += row.json;
         break;
       case Shape::kManifest:
-        items += "{\"id\":" + Quote(row.id) + ",\"date_added\":" + Quote(row.date_added) +
-                 ",\"version\":" + Quote(version) + ",\"media_type\":\"application/stix+json;"
+        items += "{\"id\":" + json::Quoted(row.id) + ",\"date_added\":" + json::Quoted(row.date_added) +
+                 ",\"version\":" + json::Quoted(version) + ",\"media_type\":\"application/stix+json;"
                  "version=" + row.spec_version + "\"}";
         break;
       case Shape::kVersions:
-        items += Quote(version);
+        items += json::Quoted(version);
         break;
     }
     return Status::Ok();
   });
-  if (!s.ok()) return InternalError(s);
+  if (!s.ok()) return StoreErrorResponse(s);
   if (count == 0) return JsonResponse(200, "{}");
   std::string head = std::string("{\"more\":") + (more ? "true" : "false");
-  if (more) head += ",\"next\":" + Quote(EncodeCursor(last_seq, filters->fingerprint));
+  if (more) head += ",\"next\":" + json::Quoted(EncodeCursor(last_seq, filters->fingerprint));
   head += shape == Shape::kVersions ? ",\"versions\":[" : ",\"objects\":[";
   if (head.size() <= kHeadSlot) {
     const size_t start = kHeadSlot - head.size();

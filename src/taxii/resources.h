@@ -100,6 +100,10 @@ StatusOr<int64_t> DecodeCursor(std::string_view cursor, std::string_view fingerp
 
 // A TAXII error resource response (Content-Type set, http_status as a string in the body).
 Response ErrorResponse(int http_status, std::string_view title, std::string_view description);
+// A response with a TAXII JSON body (Content-Type application/taxii+json;version=2.1).
+Response JsonResponse(int http_status, std::string body);
+// The 500 error resource for a store operation that failed.
+Response StoreErrorResponse(const Status& status);
 
 class Server {
  public:

@@ -88,23 +88,6 @@ std::string Truncate(std::string s, size_t max) {
   return s + "...";
 }
 
-std::string Quote(std::string_view s) {
-  std::string out;
-  json::AppendQuoted(s, &out);
-  return out;
-}
-
-Response JsonResponse(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.headers.emplace("Content-Type", std::string(kTaxiiMediaType));
-  r.body = std::move(body);
-  return r;
-}
-
-Response StoreError(const Status& status) {
-  return ErrorResponse(500, "Internal error", "the node's store failed: " + status.message());
-}
 
 // Why a Content-Type is not a TAXII 2.1 envelope; nullopt when it is.
 std::optional<std::string> ContentTypeProblem(const std::optional<std::string>& header) {
@@ -176,8 +159,8 @@ class StatusBuilder {
                                                 : std::string()});
   }
   std::string Json(const std::string& id, const std::string& request_timestamp) const {
-    std::string out = "{\"id\":" + Quote(id) +
-                      ",\"status\":\"complete\",\"request_timestamp\":" + Quote(request_timestamp) +
+    std::string out = "{\"id\":" + json::Quoted(id) +
+                      ",\"status\":\"complete\",\"request_timestamp\":" + json::Quoted(request_timestamp) +
                       ",\"total_count\":" + std::to_string(success_count_ + failure_count_) +
                       ",\"success_count\":" + std::to_string(success_count_) + ",\"successes\":";
     AppendList(successes_, &out);
@@ -237,7 +220,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
   text = request.body;
   const std::string digest = HexEncode(crypto::Sha256(text));
   auto import = store_.BeginImport({"taxii", request.member, digest}, collection_id);
-  if (!import.ok()) return StoreError(import.status());
+  if (!import.ok()) return StoreErrorResponse(import.status());
 
   StatusBuilder status;
   Status store_failure;   // the first store error that is not a clash: aborts everything
@@ -318,7 +301,7 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
       parse);
   if (!root.ok()) {
     (*import)->Rollback();
-    if (!store_failure.ok()) return StoreError(store_failure);
+    if (!store_failure.ok()) return StoreErrorResponse(store_failure);
     if (too_many) {
       return ErrorResponse(413, "Too many objects",
                            "the envelope holds more than " + std::to_string(kMaxObjectsPerPost) +
@@ -347,9 +330,9 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
   const bool changed = (*import)->added() > 0 || (*import)->unchanged() > 0;
   if (!changed) (*import)->Rollback();  // nothing to store: keep only the status
   // With the import open, the status joins its transaction: both commit or neither.
-  if (Status s = store_.PutTaxiiStatus(record); !s.ok()) return StoreError(s);
+  if (Status s = store_.PutTaxiiStatus(record); !s.ok()) return StoreErrorResponse(s);
   if (changed) {
-    if (Status s = (*import)->Commit(); !s.ok()) return StoreError(s);
+    if (Status s = (*import)->Commit(); !s.ok()) return StoreErrorResponse(s);
     if (options_.after_write) options_.after_write();
   }
   return JsonResponse(202, std::move(record.json));
@@ -404,7 +387,7 @@ Response Server::DeleteObject(const Request& request, const std::string& collect
   const std::string actor = request.member.empty() ? "taxii" : "taxii:" + request.member;
   auto removed =
       store_.RemoveFromCollection(collection_id, object_id, versions, spec_versions, actor);
-  if (!removed.ok()) return StoreError(removed.status());
+  if (!removed.ok()) return StoreErrorResponse(removed.status());
   if (removed->empty()) {
     return ErrorResponse(404, "Object not found",
                          "no version of object '" + object_id.substr(0, 200) + "' in collection '" +
@@ -425,7 +408,7 @@ Response Server::GetStatus(const Request& request, const std::string& status_id)
   auto status = store_.GetTaxiiStatus(status_id);
   if (!status.ok()) {
     return status.status().code() == StatusCode::kNotFound ? not_found
-                                                           : StoreError(status.status());
+                                                           : StoreErrorResponse(status.status());
   }
   if (status->member != request.member) return not_found;  // not revealed to others
   return JsonResponse(200, std::move(status->json));
