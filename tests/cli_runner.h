@@ -22,6 +22,11 @@ struct CliResult {
   std::string err;
 };
 
+struct CliOptions {
+  std::string stdin_path = "/dev/null";
+  std::string shell_prefix;  // shell text before the program: "cd DIR &&", "VAR=value"
+};
+
 inline std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -29,12 +34,14 @@ inline std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs `<TADAMUN_CLI> ARGS` (ARGS is shell text) with stdin from /dev/null.
-inline CliResult RunTadamun(const std::string& args, const std::string& scratch_dir) {
+// Runs `<TADAMUN_CLI> ARGS` (ARGS is shell text); stdout and stderr go through
+// scratch_dir/cli.out and scratch_dir/cli.err.
+inline CliResult RunTadamun(const std::string& args, const std::string& scratch_dir,
+                            const CliOptions& options = {}) {
   const std::string out = scratch_dir + "/cli.out";
   const std::string err = scratch_dir + "/cli.err";
-  std::string cmd =
-      std::string(TADAMUN_CLI) + " " + args + " >" + out + " 2>" + err + " </dev/null";
+  std::string cmd = options.shell_prefix + " " + std::string(TADAMUN_CLI) + " " + args + " >" +
+                    out + " 2>" + err + " <" + options.stdin_path;
   int status = std::system(cmd.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

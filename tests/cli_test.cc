@@ -1,6 +1,8 @@
 // The tadamun program end to end: commands, exit codes, messages, bad input (nothing stored),
 // and a kill -9 in the middle of a large import (store exactly as before).
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,18 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_cli::Slurp;
+using Result = testing_cli::CliResult;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -44,14 +36,7 @@ class CliTest : public ::testing::Test {
 
   // Runs `tadamun ARGS` (ARGS is shell text) and captures its exit code and output.
   Result Run(const std::string& args, const std::string& input = "/dev/null") {
-    std::string cmd = std::string(TADAMUN_CLI) + " " + args + " >" + dir_ + "/out 2>" + dir_ +
-                      "/err <" + input;
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ + "/out");
-    r.err = Slurp(dir_ + "/err");
-    return r;
+    return testing_cli::RunTadamun(args, dir_, {.stdin_path = input});
   }
 
   std::string Write(const std::string& name, const std::string& content) {

@@ -3,6 +3,8 @@
 // entries, and that the printed token authenticates against the node's TAXII server while a
 // revoked one does not.
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -22,18 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_cli::Slurp;
+using Result = testing_cli::CliResult;
 
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -54,16 +46,7 @@ class MemberCliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `tadamun ARGS --node <node>` (ARGS is shell text) and captures exit code and output.
-  Result Run(const std::string& args) {
-    std::string cmd = std::string(TADAMUN_CLI) + " " + args + " >" + dir_ + "/out 2>" + dir_ +
-                      "/err </dev/null";
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ + "/out");
-    r.err = Slurp(dir_ + "/err");
-    return r;
-  }
+  Result Run(const std::string& args) { return testing_cli::RunTadamun(args, dir_); }
   Result Tdm(const std::string& args) { return Run(args + " --node " + node_); }
 
   std::string AddMember(const std::string& name) {

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli_runner.h"
 #include "json/json.h"
 #include "taxii/http_test_client.h"
 
@@ -29,20 +30,12 @@ using taxii::testing::RawResponse;
 
 constexpr char kCollection[] = "3f6c1d2e-8a4b-4c5d-9e6f-7a8b9c0d1e2f";
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_cli::Slurp;
 
 // Runs a tadamun command to completion: its exit code, and stdout followed by stderr.
 std::pair<int, std::string> RunCli(const std::string& args, const std::string& dir) {
-  std::string cmd = std::string(TADAMUN_CLI) + " " + args + " >" + dir + "/run.out 2>" + dir +
-                    "/run.err </dev/null";
-  int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-          Slurp(dir + "/run.out") + Slurp(dir + "/run.err")};
+  testing_cli::CliResult r = testing_cli::RunTadamun(args, dir);
+  return {r.code, r.out + r.err};
 }
 
 long RssKb(pid_t pid) {

@@ -2,6 +2,8 @@
 // hits (expected.jsonl, checked as its README says), stdin, the summary, a bundle of sightings
 // that --record stores in the node, usage errors.
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -17,17 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kData = std::string(TADAMUN_TEST_DATA_DIR) + "/sweep";
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_cli::Slurp;
+using Result = testing_cli::CliResult;
 
 class SweepCliTest : public ::testing::Test {
  protected:
@@ -40,9 +33,7 @@ class SweepCliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   Result Run(const std::string& args, const std::string& input = "/dev/null") {
-    const std::string cmd = "cd " + kData + " && " + TADAMUN_CLI + " " + args + " >" + dir_ + "/out 2>" + dir_ + "/err <" + input;
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(dir_ + "/out"), Slurp(dir_ + "/err")};
+    return testing_cli::RunTadamun(args, dir_, {.stdin_path = input, .shell_prefix = "cd " + kData + " &&"});
   }
   std::string Node() { return "--node " + dir_ + "/node"; }
   std::string dir_;

@@ -2,6 +2,8 @@
 // runs `tadamun pull` and `tadamun push` against it with a member's token, and the nodes'
 // stores are compared (the reference: `tadamun export` of both).
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,18 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using testing_cli::Slurp;
+using Result = testing_cli::CliResult;
 
 class SyncCliTest : public ::testing::Test {
  protected:
@@ -49,14 +41,7 @@ class SyncCliTest : public ::testing::Test {
   }
 
   Result Run(const std::string& args, const std::string& env = "") {
-    std::string cmd = env + " " + std::string(TADAMUN_CLI) + " " + args + " >" + dir_ + "/out 2>" +
-                      dir_ + "/err </dev/null";
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ + "/out");
-    r.err = Slurp(dir_ + "/err");
-    return r;
+    return testing_cli::RunTadamun(args, dir_, {.shell_prefix = env});
   }
   std::string Line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
