@@ -10,8 +10,9 @@
 //   - A body over max_content_length is refused with 413 before it is parsed.
 //   - The body is a TAXII envelope: a JSON object whose "objects" member (when present) is an
 //     array of STIX objects. Its other members ("more", "next", or a bundle's "type"/"id") are
-//     ignored. Malformed JSON → 400 with line and column; a root that is not an object or
-//     "objects" that is not an array → 400. Nothing is stored then.
+//     ignored. Malformed JSON → 400 with line and column; well-formed JSON that is not an
+//     envelope (a root that is not an object, "objects" that is not an array) → 422
+//     Unprocessable Entity. Nothing is stored then.
 //   - The whole body has arrived before the handler runs (a client that dies mid-POST never
 //     reaches it). Objects are validated as the envelope is parsed and the valid ones go into
 //     ONE store transaction, committed only when the whole envelope parsed and every store
@@ -312,13 +313,13 @@ Response Server::PostObjects(const Request& request, const std::string& collecti
   }
   if (!root->is_object()) {
     (*import)->Rollback();
-    return ErrorResponse(400, "Not an envelope",
+    return ErrorResponse(422, "Not an envelope",
                          "the body must be a TAXII envelope, a JSON object {\"objects\": [...]}");
   }
   if (const json::Value* objects = root->Find("objects");
       objects != nullptr && !objects->is_array()) {
     (*import)->Rollback();
-    return ErrorResponse(400, "Not an envelope",
+    return ErrorResponse(422, "Not an envelope",
                          "\"objects\" at " + json::DescribePosition(text, objects->offset()) +
                              " must be an array of STIX objects");
   }
