@@ -80,7 +80,15 @@ bool IsWildcard(const std::string& host) {
 }  // namespace
 
 NodeServer::~NodeServer() {
-  http_.reset();  // joins the workers before their stores go
+  http_.reset();  // joins the workers before their stores go: no write comes after this
+  if (audit_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(audit_mu_);
+      audit_stopping_ = true;
+    }
+    audit_cv_.notify_all();
+    audit_thread_.join();  // records what is still pending first
+  }
 }
 
 StatusOr<std::unique_ptr<NodeServer>> NodeServer::Create(const std::string& dir,
@@ -149,6 +157,7 @@ StatusOr<std::unique_ptr<NodeServer>> NodeServer::Create(const std::string& dir,
       w->taxii = std::make_unique<taxii::Server>(*w->store, taxii_options);
     }
   }
+  self->audit_thread_ = std::thread([raw] { raw->RecordAudit(); });
   return self;
 }
 
@@ -185,12 +194,36 @@ taxii::Response NodeServer::Route(Worker& worker, taxii::Request request) {
 }
 
 void NodeServer::AfterWrite() {
-  std::lock_guard<std::mutex> lock(audit_mu_);
-  Status s = audit_node_->RecordPendingImports();
-  if (!s.ok()) {
-    // The change is committed; the next write (or the next start) records it.
-    std::fprintf(stderr, "tadamun serve: audit log not updated yet: %s\n", s.ToString().c_str());
+  {
+    std::lock_guard<std::mutex> lock(audit_mu_);
+    audit_pending_ = true;
   }
+  audit_cv_.notify_all();
+}
+
+void NodeServer::RecordAudit() {
+  std::unique_lock<std::mutex> lock(audit_mu_);
+  while (true) {
+    audit_cv_.wait(lock, [&] { return audit_pending_ || audit_stopping_; });
+    if (!audit_pending_) return;  // stopping, nothing left
+    audit_pending_ = false;
+    audit_busy_ = true;
+    lock.unlock();
+    // Records every import and deletion committed so far, however many requests made them.
+    Status s = audit_node_->RecordPendingImports();
+    if (!s.ok()) {
+      // The change is committed; the next write (or the next start) records it.
+      std::fprintf(stderr, "tadamun serve: audit log not updated yet: %s\n", s.ToString().c_str());
+    }
+    lock.lock();
+    audit_busy_ = false;
+    audit_cv_.notify_all();
+  }
+}
+
+void NodeServer::FlushAudit() {
+  std::unique_lock<std::mutex> lock(audit_mu_);
+  audit_cv_.wait(lock, [&] { return !audit_pending_ && !audit_busy_; });
 }
 
 }  // namespace tadamun::node

@@ -4,9 +4,12 @@
 //
 // Every worker thread has its own store connection and its own taxii::Server over it (a Store
 // is one SQLite connection; several connections to one file are fine). POSTed objects are
-// validated with node::NodeValidation(); after a committed POST or DELETE the server records
-// the pending imports/deletions in the node's audit log, one worker at a time (a mutex around
-// one audit-owning Node).
+// validated with node::NodeValidation(). After a committed POST or DELETE the change is in
+// the store, marked as not yet audited; one background thread records the pending
+// imports/deletions in the node's audit log, coalescing the writes that arrive while it
+// appends (each append rewrites the partial entry bundle and signs a checkpoint, so one per
+// request would bound POST ingest). A crash before the recording leaves the change pending in
+// the store, recorded at the next start; a graceful stop records everything before it returns.
 //
 // Safety rules: plain HTTP is only served on a loopback address (127.0.0.0/8, ::1,
 // "localhost") unless `allow_insecure_remote` is set; with a certificate and key, HTTPS only.
@@ -19,11 +22,13 @@
 //   TADAMUN_RETURN_IF_ERROR((*server)->Serve());   // until Stop()
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "base/status.h"
@@ -90,6 +95,9 @@ class NodeServer {
   std::string BaseUrl() const;
   std::string DiscoveryUrl() const { return BaseUrl() + "/taxii2/"; }
 
+  // Waits until every committed write has been recorded in the audit log (tests, shutdown).
+  void FlushAudit();
+
   // Answers one request as a worker would (routing below). Exposed for tests; `worker` < the
   // number of workers, and the caller must not use the same worker from two threads.
   taxii::Response HandleForTest(size_t worker, taxii::Request request);
@@ -102,8 +110,14 @@ class NodeServer {
 
   std::string dir_;
   ServeOptions options_;
-  std::mutex audit_mu_;  // guards audit_node_ (RecordPendingImports)
-  std::unique_ptr<Node> audit_node_;
+  void RecordAudit();  // the background recorder's loop
+  std::mutex audit_mu_;  // guards the fields below
+  std::condition_variable audit_cv_;
+  bool audit_pending_ = false;  // a write committed since the recorder last started
+  bool audit_busy_ = false;     // the recorder is appending
+  bool audit_stopping_ = false;
+  std::unique_ptr<Node> audit_node_;  // used by the recorder thread only (and by Create)
+  std::thread audit_thread_;
   std::unique_ptr<AuditEndpoints> audit_;  // thread-safe; shared by the workers
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<taxii::HttpServer> http_;  // declared last: stopped and destroyed first

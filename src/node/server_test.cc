@@ -1,6 +1,7 @@
 #include "node/server.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
@@ -97,7 +98,9 @@ TEST(ServeConfigTest, ConfigKeysRoundTripAndResolve) {
 class NodeServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(::testing::TempDir() + "/node_server_test");
+    // One folder per process: ctest runs the suite's tests as parallel processes.
+    dir_ = new std::string(::testing::TempDir() + "/node_server_test_" +
+                           std::to_string(::getpid()));
     std::filesystem::remove_all(*dir_);
     ASSERT_TRUE(Node::Init(*dir_, {.name = "cert-test"}).ok());
     auto node = Node::Open(*dir_);
@@ -121,6 +124,9 @@ class NodeServerTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     std::filesystem::remove_all(*dir_);
+    for (const char* suffix : {"_cert.pem", "_key.pem", "_junk.pem"}) {
+      std::filesystem::remove(*dir_ + suffix);
+    }
     delete dir_;
     delete alice_;
     delete bob_;
@@ -331,13 +337,32 @@ TEST_F(NodeServerTest, ClientKilledMidPostStoresNothing) {
   EXPECT_EQ(StoredVersions(), before + 200);
 }
 
-// After a committed POST the node's audit log has it: nothing is left pending.
+// After a committed POST the node's audit log has it once the background recorder ran: nothing
+// is left pending.
 TEST_F(NodeServerTest, PostIsRecordedInTheAuditLog) {
   StartServer();
   RawHttp c(server_->Port());
   RawResponse r = c.Exchange(Post(Objects(), *alice_, Envelope(5000, 3)));
   if (r.status == 501) GTEST_SKIP() << "POST objects not implemented yet";
   ASSERT_EQ(r.status, 202) << r.body.substr(0, 400);
+  server_->FlushAudit();  // the recorder runs in the background
+  auto store = store::Store::Open(Node::DatabasePath(*dir_), {});
+  ASSERT_TRUE(store.ok());
+  auto pending = (*store)->UnauditedImports();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_TRUE(pending->empty()) << pending->size() << " imports not in the audit log";
+}
+
+// Several POSTs in a row, then a graceful stop without waiting: the recorder coalesces what
+// arrives while it appends, and the stop records whatever is still pending before it returns.
+TEST_F(NodeServerTest, StopRecordsEveryPendingWriteInTheAuditLog) {
+  StartServer();
+  for (int i = 0; i < 4; ++i) {
+    RawHttp c(server_->Port());
+    RawResponse r = c.Exchange(Post(Objects(), *alice_, Envelope(10000 * (i + 1), 100)));
+    ASSERT_EQ(r.status, 202) << r.body.substr(0, 400);
+  }
+  StopServer();  // no FlushAudit: destroying the server drains the recorder
   auto store = store::Store::Open(Node::DatabasePath(*dir_), {});
   ASSERT_TRUE(store.ok());
   auto pending = (*store)->UnauditedImports();
@@ -346,8 +371,8 @@ TEST_F(NodeServerTest, PostIsRecordedInTheAuditLog) {
 }
 
 TEST_F(NodeServerTest, ServesTlsWithASelfSignedCertificate) {
-  const std::string cert = *dir_ + "/../node_server_test_cert.pem";
-  const std::string key = *dir_ + "/../node_server_test_key.pem";
+  const std::string cert = *dir_ + "_cert.pem";
+  const std::string key = *dir_ + "_key.pem";
   ASSERT_TRUE(taxii::testing::WriteSelfSignedCertificate(cert, key));
   StartServer({.listen_address = "127.0.0.1", .tls_cert_file = cert, .tls_key_file = key});
   EXPECT_EQ(server_->BaseUrl().rfind("https://127.0.0.1:", 0), 0u) << server_->BaseUrl();
@@ -363,7 +388,7 @@ TEST_F(NodeServerTest, ServesTlsWithASelfSignedCertificate) {
 }
 
 TEST_F(NodeServerTest, BadTlsFilesAreRefused) {
-  const std::string junk = *dir_ + "/../node_server_test_junk.pem";
+  const std::string junk = *dir_ + "_junk.pem";
   {
     std::FILE* f = std::fopen(junk.c_str(), "w");
     std::fputs("not a certificate\n", f);
