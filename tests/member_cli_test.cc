@@ -119,6 +119,25 @@ TEST_F(MemberCliTest, AddErrors) {
   EXPECT_EQ(Count(Tdm("member list").out, "\n"), 2u);  // header + alice
 }
 
+TEST_F(MemberCliTest, TokenLifetimeFlag) {
+  for (const char* bad : {"0", "3651", "-1", "1.5", "soon", ""}) {
+    Result r = Tdm(std::string("member add temp --expires-in '") + bad + "'");
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("--expires-in"), std::string::npos) << r.err;
+  }
+  Result r = Tdm("member add temp --expires-in 30");
+  ASSERT_EQ(r.code, 0) << r.err;
+  Result list = Tdm("member list");
+  ASSERT_EQ(list.code, 0);
+  EXPECT_NE(list.out.find("TOKEN EXPIRES"), std::string::npos) << list.out;
+  const std::string line = list.out.substr(list.out.find("\ntemp "));
+  EXPECT_NE(line.find("Z"), std::string::npos) << line;           // a date, not "-"
+  EXPECT_EQ(line.find("(expired)"), std::string::npos) << line;
+  Result rotate = Tdm("member rotate temp --expires-in 7");
+  ASSERT_EQ(rotate.code, 0) << rotate.err;
+  EXPECT_NE(Tdm("audit log").out.find("expires"), std::string::npos);
+}
+
 TEST_F(MemberCliTest, RevokeShowsInListAndStopsTheToken) {
   const std::string token = AddMember("alice");
   Result c = Tdm("collection create Shared --reader alice");

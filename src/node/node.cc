@@ -214,7 +214,8 @@ std::string DescribeRights(const std::string& collection, store::Rights rights) 
 
 }  // namespace
 
-StatusOr<std::string> Node::AddMember(const std::string& name) {
+StatusOr<std::string> Node::AddMember(const std::string& name,
+                                      std::optional<Timestamp> token_expires) {
   if (!store::IsValidMemberName(name)) return store_->AddMember(name);  // its error
   auto existing = store_->GetMember(name);
   if (existing.ok()) {
@@ -223,9 +224,10 @@ StatusOr<std::string> Node::AddMember(const std::string& name) {
   }
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
   TADAMUN_ASSIGN_OR_RETURN(auto log, OpenAuditForChange(dir_));
-  TADAMUN_RETURN_IF_ERROR(
-      log->AppendEntries({audit::Entry::Member(AuditNow(), "add", name)}).status());
-  return store_->AddMember(name);
+  audit::Entry entry = audit::Entry::Member(AuditNow(), "add", name);
+  if (token_expires) entry.note = "API token expires " + token_expires->WithDigits(6).ToString();
+  TADAMUN_RETURN_IF_ERROR(log->AppendEntries({std::move(entry)}).status());
+  return store_->AddMember(name, token_expires);
 }
 
 Status Node::RevokeMember(const std::string& name) {
@@ -237,14 +239,16 @@ Status Node::RevokeMember(const std::string& name) {
   return s.WithPrefix("member " + name + " is revoked, but the audit log could not record it");
 }
 
-StatusOr<std::string> Node::RotateToken(const std::string& name) {
+StatusOr<std::string> Node::RotateToken(const std::string& name,
+                                        std::optional<Timestamp> token_expires) {
   TADAMUN_ASSIGN_OR_RETURN(store::Member m, store_->GetMember(name));
   if (!m.active()) return store_->RotateToken(name);  // its FailedPrecondition
   TADAMUN_ASSIGN_OR_RETURN(auto log, OpenAuditForChange(dir_));
   audit::Entry entry = audit::Entry::Member(AuditNow(), "update", name);
   entry.note = "new API token; the previous one no longer authenticates";
+  if (token_expires) entry.note += "; it expires " + token_expires->WithDigits(6).ToString();
   TADAMUN_RETURN_IF_ERROR(log->AppendEntries({std::move(entry)}).status());
-  return store_->RotateToken(name);
+  return store_->RotateToken(name, token_expires);
 }
 
 Status Node::SetRights(const std::string& member, const std::string& collection,

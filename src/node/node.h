@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/env.h"
@@ -79,11 +80,13 @@ class Node {
   // leaves an entry that the member list contradicts, visibly); a revocation changes the store
   // first, so it takes effect even when the log cannot be written (the error says so).
   // AddMember returns the member's API token, the only time it exists in the clear.
-  StatusOr<std::string> AddMember(const std::string& name);
+  StatusOr<std::string> AddMember(const std::string& name,
+                                  std::optional<Timestamp> token_expires = std::nullopt);
   Status RevokeMember(const std::string& name);
   // A new API token for an active member (returned once); the previous one stops working.
   // Recorded as action update, note "new API token", before the store changes.
-  StatusOr<std::string> RotateToken(const std::string& name);
+  StatusOr<std::string> RotateToken(const std::string& name,
+                                    std::optional<Timestamp> token_expires = std::nullopt);
   // Sets `member`'s rights on `collection` ({false, false} removes them); no entry when they
   // are already so. FailedPrecondition for a revoked member, NotFound for unknown names.
   Status SetRights(const std::string& member, const std::string& collection,

@@ -50,9 +50,17 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
 
 std::string Now(Clock* clock) { return clock->Now().WithDigits(6).ToString(); }
 
-Member MemberFrom(const Statement& st) {
-  return Member{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
-                std::string(st.ColumnText(2))};
+std::string Expiry(const std::optional<Timestamp>& t) {
+  return t ? t->WithDigits(6).ToString() : std::string();
+}
+
+// Columns name, created, revoked_at, token_expires; `now` decides token_expired.
+Member MemberFrom(const Statement& st, const std::string& now) {
+  Member m{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
+           std::string(st.ColumnText(2)), std::string(st.ColumnText(3))};
+  // Same fixed-width format on both sides, so text order is time order.
+  m.token_expired = !m.token_expires.empty() && m.token_expires <= now;
+  return m;
 }
 
 }  // namespace
@@ -69,16 +77,20 @@ bool IsValidMemberName(std::string_view name) {
 
 std::string TokenHash(std::string_view token) { return HexEncode(crypto::Sha256(token)); }
 
-StatusOr<std::string> Store::AddMember(const std::string& name) {
+StatusOr<std::string> Store::AddMember(const std::string& name,
+                                       std::optional<Timestamp> token_expires) {
   if (!IsValidMemberName(name)) {
     return Status::InvalidArgument("member name '" + name.substr(0, 80) +
                                    "' must be 1-64 letters, digits, '.', '-' or '_'");
   }
   std::string token = NewToken();
-  Statement st(*db_, "INSERT INTO members(name, token_sha256, created) VALUES(?1, ?2, ?3)");
+  Statement st(*db_,
+               "INSERT INTO members(name, token_sha256, created, token_expires) "
+               "VALUES(?1, ?2, ?3, ?4)");
   st.Bind(1, name);
   st.Bind(2, TokenHash(token));
   st.Bind(3, Now(clock_));
+  st.Bind(4, Expiry(token_expires));
   Status s = st.Run();
   if (s.code() == StatusCode::kAlreadyExists) {
     // The only constraint a fresh 256-bit token can hit is the name's.
@@ -101,33 +113,40 @@ Status Store::RevokeMember(const std::string& name) {
   return st.Run();
 }
 
-StatusOr<std::string> Store::RotateToken(const std::string& name) {
+StatusOr<std::string> Store::RotateToken(const std::string& name,
+                                         std::optional<Timestamp> token_expires) {
   TADAMUN_ASSIGN_OR_RETURN(Member m, GetMember(name));
   if (!m.active()) {
     return Status::FailedPrecondition("member " + name + " was revoked at " + m.revoked_at +
                                       "; a revoked member gets no new token");
   }
   std::string token = NewToken();
-  Statement st(*db_, "UPDATE members SET token_sha256 = ?1 WHERE name = ?2 AND revoked_at = ''");
+  Statement st(*db_,
+               "UPDATE members SET token_sha256 = ?1, token_expires = ?3 WHERE name = ?2 AND "
+               "revoked_at = ''");
   st.Bind(1, TokenHash(token));
   st.Bind(2, name);
+  st.Bind(3, Expiry(token_expires));
   TADAMUN_RETURN_IF_ERROR(st.Run());
   if (db_->Changes() != 1) return Status::FailedPrecondition("member " + name + " was revoked");
   return token;
 }
 
 StatusOr<std::vector<Member>> Store::Members() {
-  Statement st(*db_, "SELECT name, created, revoked_at FROM members ORDER BY name");
+  Statement st(*db_,
+               "SELECT name, created, revoked_at, token_expires FROM members ORDER BY name");
   std::vector<Member> out;
-  while (st.Step()) out.push_back(MemberFrom(st));
+  const std::string now = Now(clock_);
+  while (st.Step()) out.push_back(MemberFrom(st, now));
   TADAMUN_RETURN_IF_ERROR(st.status());
   return out;
 }
 
 StatusOr<Member> Store::GetMember(const std::string& name) {
-  Statement st(*db_, "SELECT name, created, revoked_at FROM members WHERE name = ?1");
+  Statement st(*db_,
+               "SELECT name, created, revoked_at, token_expires FROM members WHERE name = ?1");
   st.Bind(1, name);
-  if (st.Step()) return MemberFrom(st);
+  if (st.Step()) return MemberFrom(st, Now(clock_));
   TADAMUN_RETURN_IF_ERROR(st.status());
   return Status::NotFound("no member " + name.substr(0, 80) +
                           " (see 'tadamun member list'; 'tadamun member add' creates one)");
@@ -136,14 +155,14 @@ StatusOr<Member> Store::GetMember(const std::string& name) {
 StatusOr<Member> Store::MemberByToken(std::string_view token) {
   const std::string hash = TokenHash(token);
   Statement st(*db_,
-               "SELECT name, created, revoked_at, token_sha256 FROM members "
+               "SELECT name, created, revoked_at, token_expires, token_sha256 FROM members "
                "WHERE token_sha256 = ?1");
   st.Bind(1, hash);
   if (st.Step()) {
-    if (!ConstantTimeEqual(st.ColumnText(3), hash)) {
+    if (!ConstantTimeEqual(st.ColumnText(4), hash)) {
       return Status::Internal("members index returned a row for another token hash");
     }
-    return MemberFrom(st);
+    return MemberFrom(st, Now(clock_));
   }
   TADAMUN_RETURN_IF_ERROR(st.status());
   return Status::NotFound("no member holds this token");

@@ -179,6 +179,30 @@ TEST_F(MembersTest, Revoke) {
   EXPECT_EQ(m->revoked_at, "2023-11-14T22:13:25.000000Z");
 }
 
+TEST_F(MembersTest, TokenLifetime) {
+  const Timestamp start = clock_.Now();
+  auto token = store_->AddMember("alice", Timestamp::FromUnixMicros((start.unix_seconds() + 3600) * 1000000));
+  ASSERT_TRUE(token.ok());
+  auto m = store_->MemberByToken(*token);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->token_expires, "2023-11-14T23:13:20.000000Z");
+  EXPECT_FALSE(m->token_expired);
+  clock_.AdvanceMicros(int64_t{3600} * 1000000);  // exactly at the expiry: expired
+  Reopen();
+  EXPECT_TRUE(store_->MemberByToken(*token)->token_expired);
+  EXPECT_TRUE(store_->GetMember("alice")->token_expired);
+  EXPECT_TRUE((*store_->Members())[0].token_expired);
+  // A rotation without a lifetime gives a token that does not expire.
+  auto fresh = store_->RotateToken("alice");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(store_->MemberByToken(*fresh)->token_expires, "");
+  EXPECT_FALSE(store_->MemberByToken(*fresh)->token_expired);
+  auto plain = store_->AddMember("bob");
+  ASSERT_TRUE(plain.ok());
+  clock_.AdvanceMicros(int64_t{1} << 50);
+  EXPECT_FALSE(store_->MemberByToken(*plain)->token_expired);
+}
+
 TEST_F(MembersTest, RotateReplacesTheToken) {
   auto old_token = store_->AddMember("alice");
   ASSERT_TRUE(old_token.ok());

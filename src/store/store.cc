@@ -84,7 +84,9 @@ CREATE TABLE IF NOT EXISTS members(
   name TEXT PRIMARY KEY,
   token_sha256 TEXT NOT NULL UNIQUE,
   created TEXT NOT NULL,
-  revoked_at TEXT NOT NULL DEFAULT ''
+  revoked_at TEXT NOT NULL DEFAULT '',
+  -- When the current token stops authenticating (RFC 3339, 6 digits); '' never.
+  token_expires TEXT NOT NULL DEFAULT ''
 );
 -- A member's rights on a collection; no row means no rights.
 CREATE TABLE IF NOT EXISTS member_rights(
@@ -168,23 +170,25 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
       "PRAGMA foreign_keys=OFF;"
       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
-  {
-    // Databases made before objects.superseded existed gain it, computed once.
-    Statement has(*store->db_,
-                  "SELECT 1 FROM pragma_table_info('objects') WHERE name = 'superseded'");
+  // Databases made before a column existed gain it (with its value computed where needed).
+  auto add_column = [&](const char* table, const char* column, const std::string& sql) -> Status {
+    Statement has(*store->db_, std::string("SELECT 1 FROM pragma_table_info('") + table +
+                                   "') WHERE name = '" + column + "'");
     bool present = has.Step();
     TADAMUN_RETURN_IF_ERROR(has.status());
     has.Reset();
-    if (!present) {
-      TADAMUN_RETURN_IF_ERROR(store->db_->Exec(
-          "BEGIN IMMEDIATE;"
-          "ALTER TABLE objects ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;"
-          "UPDATE objects SET superseded = 1 WHERE EXISTS (SELECT 1 FROM objects x WHERE "
-          "x.id_key = objects.id_key AND x.id = objects.id AND (x.v_sec, x.v_nano) > "
-          "(objects.v_sec, objects.v_nano));"
-          "COMMIT;"));
-    }
-  }
+    if (present) return Status::Ok();
+    return store->db_->Exec("BEGIN IMMEDIATE;" + sql + "COMMIT;");
+  };
+  TADAMUN_RETURN_IF_ERROR(add_column(
+      "objects", "superseded",
+      "ALTER TABLE objects ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;"
+      "UPDATE objects SET superseded = 1 WHERE EXISTS (SELECT 1 FROM objects x WHERE "
+      "x.id_key = objects.id_key AND x.id = objects.id AND (x.v_sec, x.v_nano) > "
+      "(objects.v_sec, objects.v_nano));"));
+  TADAMUN_RETURN_IF_ERROR(add_column(
+      "members", "token_expires",
+      "ALTER TABLE members ADD COLUMN token_expires TEXT NOT NULL DEFAULT '';"));
   {
     Statement version(*store->db_, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (version.Step()) {

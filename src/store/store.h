@@ -163,6 +163,8 @@ struct Member {
   std::string name;        // 1-64 letters, digits, '.', '-', '_'
   std::string created;     // RFC 3339
   std::string revoked_at;  // RFC 3339; "" while the member is active
+  std::string token_expires;  // RFC 3339; "" when the token does not expire
+  bool token_expired = false;  // token_expires has passed (by the store's clock, when read)
   bool active() const { return revoked_at.empty(); }
 };
 
@@ -288,13 +290,16 @@ class Store {
   // bytes from getrandom(2); only TokenHash(token) is stored, so AddMember's result is the one
   // time the token exists in the clear. InvalidArgument for a bad name; AlreadyExists when the
   // name is taken, also by a revoked member (a name means one member in the audit log forever).
-  StatusOr<std::string> AddMember(const std::string& name);
+  // `token_expires`, if given, is when the token stops authenticating.
+  StatusOr<std::string> AddMember(const std::string& name,
+                                  std::optional<Timestamp> token_expires = std::nullopt);
   // Marks the member revoked (its token stops authenticating; its rights stay listed).
   // NotFound for an unknown member; FailedPrecondition when it is already revoked.
   Status RevokeMember(const std::string& name);
   // Gives an active member a new API token (returned, shown once) in place of its current one,
   // which stops authenticating. NotFound; FailedPrecondition for a revoked member.
-  StatusOr<std::string> RotateToken(const std::string& name);
+  StatusOr<std::string> RotateToken(const std::string& name,
+                                    std::optional<Timestamp> token_expires = std::nullopt);
   StatusOr<std::vector<Member>> Members();              // ordered by name
   StatusOr<Member> GetMember(const std::string& name);  // NotFound
   // The member holding `token`, revoked or not (check active()); one index lookup on the hash.

@@ -125,6 +125,11 @@ std::optional<Response> Authenticate(store::Store& store, Request* request) {
     return Unauthorized("the token's member was revoked; ask the node's operator for access",
                         true);
   }
+  if (member->token_expired) {
+    return Unauthorized("the token expired at " + member->token_expires +
+                            "; ask the node's operator for a new one",
+                        true);
+  }
   request->member = member->name;
   return std::nullopt;
 }

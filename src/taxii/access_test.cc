@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/clock.h"
+
 #include <filesystem>
 #include <set>
 
@@ -117,6 +119,14 @@ class AccessTest : public ::testing::Test {
     ASSERT_TRUE(s.SetRights("inbox", kC2, {false, true}).ok());
     ASSERT_TRUE(s.SetRights("gone", kC1, {true, true}).ok());
     ASSERT_TRUE(s.RevokeMember("gone").ok());
+    // Tokens with a lifetime: one that ended a second ago, one that ends tomorrow.
+    const int64_t now = Clock::System()->Now().unix_seconds();
+    for (auto [m, end] : {std::pair<const char*, int64_t>{"late", now - 1}, {"soon", now + 86400}}) {
+      auto token = s.AddMember(m, Timestamp::FromUnixMicros(end * 1000000));
+      ASSERT_TRUE(token.ok()) << token.status().ToString();
+      tokens_[m] = *token;
+      ASSERT_TRUE(s.SetRights(m, kC1, {true, false}).ok());
+    }
     server_ = std::make_unique<Server>(s, ServerOptions{});
   }
   void TearDown() override {
@@ -233,6 +243,11 @@ TEST_F(AccessTest, EveryFailureModeIs401) {
   Expect401(Send(path, BasicFor("gone", gone)), kInvalidChallenges, "revoked", gone);
   Expect401(Send("/taxii2/api/collections/", "Bearer " + gone), kInvalidChallenges, "revoked",
             gone);
+  // A token past its lifetime; one within it authenticates.
+  const std::string late = tokens_.at("late");
+  Expect401(Send(path, "Bearer " + late), kInvalidChallenges, "expired", late);
+  Expect401(Send(path, BasicFor("late", late)), kInvalidChallenges, "expired", late);
+  EXPECT_EQ(Send(path, "Bearer " + tokens_.at("soon")).status, 200);
 }
 
 TEST_F(AccessTest, BearerAndBasicBothAuthenticate) {

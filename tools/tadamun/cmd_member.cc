@@ -2,16 +2,38 @@
 #include <cstdio>
 #include <map>
 
+#include "base/clock.h"
 #include "command.h"
 
 namespace tadamun::cli {
 namespace {
 
+// --expires-in DAYS as the instant the token stops working; nullopt without the flag.
+// InvalidArgument for anything but a whole number of days from 1 to 3650.
+StatusOr<std::optional<Timestamp>> TokenExpiry(const Invocation& inv) {
+  auto days = inv.Value("expires-in");
+  if (!days) return std::optional<Timestamp>();
+  int64_t n = 0;
+  bool digits = !days->empty() && days->size() <= 4;
+  for (char c : *days) {
+    digits = digits && c >= '0' && c <= '9';
+    n = n * 10 + (c - '0');
+  }
+  if (!digits || n < 1 || n > 3650) {
+    return Status::InvalidArgument("--expires-in '" + days->substr(0, 20) +
+                                   "': expected a number of days from 1 to 3650");
+  }
+  const int64_t now = Clock::System()->Now().unix_seconds();
+  return std::optional<Timestamp>(Timestamp::FromUnixMicros((now + n * 86400) * 1000000));
+}
+
 int RunAdd(const Invocation& inv) {
   if (inv.positionals.size() != 1) return UsageError(inv, "expects one NAME");
   auto node = OpenNode(inv);
   if (!node) return 1;
-  auto token = node->AddMember(inv.positionals[0]);
+  auto expires = TokenExpiry(inv);
+  if (!expires.ok()) return UsageError(inv, expires.status().message());
+  auto token = node->AddMember(inv.positionals[0], *expires);
   if (!token.ok()) return Fail(token.status());
   // The token alone on stdout (TOKEN=$(tadamun member add x) works); the warning on stderr.
   std::printf("%s\n", token->c_str());
@@ -40,13 +62,16 @@ int RunList(const Invocation& inv) {
   for (const store::MemberRights& r : *rights) {
     by_member.emplace(r.member, r.collection + ":" + RightsWord(r.rights));
   }
-  std::printf("%-24s  %-27s  %-27s  %s\n", "NAME", "CREATED", "REVOKED", "COLLECTIONS (r read, w write)");
+  std::printf("%-24s  %-27s  %-27s  %-27s  %s\n", "NAME", "CREATED", "REVOKED", "TOKEN EXPIRES",
+              "COLLECTIONS (r read, w write)");
   for (const store::Member& m : *members) {
     std::string collections;
     auto [begin, end] = by_member.equal_range(m.name);
     for (auto it = begin; it != end; ++it) collections += (collections.empty() ? "" : " ") + it->second;
-    std::printf("%-24s  %-27s  %-27s  %s\n", m.name.c_str(), m.created.c_str(),
-                m.active() ? "-" : m.revoked_at.c_str(),
+    std::string expires = m.token_expires.empty() ? "-" : m.token_expires;
+    if (m.token_expired) expires += " (expired)";
+    std::printf("%-24s  %-27s  %-27s  %-27s  %s\n", m.name.c_str(), m.created.c_str(),
+                m.active() ? "-" : m.revoked_at.c_str(), expires.c_str(),
                 collections.empty() ? "-" : collections.c_str());
   }
   return 0;
@@ -56,7 +81,9 @@ int RunRotate(const Invocation& inv) {
   if (inv.positionals.size() != 1) return UsageError(inv, "expects one NAME");
   auto node = OpenNode(inv);
   if (!node) return 1;
-  auto token = node->RotateToken(inv.positionals[0]);
+  auto expires = TokenExpiry(inv);
+  if (!expires.ok()) return UsageError(inv, expires.status().message());
+  auto token = node->RotateToken(inv.positionals[0], *expires);
   if (!token.ok()) return Fail(token.status());
   std::printf("%s\n", token->c_str());
   std::fflush(stdout);
@@ -86,7 +113,9 @@ const Registration kAdd({
             "The token is printed once on stdout; the node keeps only its SHA-256. The member\n"
             "sends it as 'Authorization: Bearer TOKEN' or as HTTP Basic (user NAME, password\n"
             "TOKEN). A new member has no rights: see 'collection grant'. Recorded in the audit\n"
-            "log.",
+            "log. With --expires-in DAYS the token stops working after that many days\n"
+            "(401 'the token expired'); 'member rotate' gives a new one.",
+    .flags = {{"expires-in", "DAYS", "the token stops working after DAYS days (default: never)"}},
     .run = RunAdd,
 });
 
@@ -100,6 +129,7 @@ const Registration kRotate({
     .name = "member rotate",
     .args = "NAME",
     .summary = "give a member a new API token (printed once); the old one stops working",
+    .flags = {{"expires-in", "DAYS", "the new token stops working after DAYS days (default: never)"}},
     .run = RunRotate,
 });
 
