@@ -1,6 +1,6 @@
 // Fuzz target: POST objects (taxii/write.cc) on arbitrary bodies, through Server::Handle with
 // an authenticated member on a real node (a temporary folder made once per process). Checks
-// that the handler never crashes, answers only 202 (a status resource) or a 400/413 error
+// that the handler never crashes, answers only 202 (a status resource) or a 400/413/422 error
 // resource, always with valid JSON; that a status's counts add up and its lists hold one entry
 // per object; and that the stored status reads back byte for byte.
 #include <unistd.h>
@@ -88,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto body = json::Parse(r.body);
   if (!body.ok() || !body->is_object()) std::abort();  // every answer is a JSON resource
-  if (r.status == 400 || r.status == 413) {
+  if (r.status == 400 || r.status == 413 || r.status == 422) {
     const json::Value* s = body->Find("http_status");
     if (s == nullptr || !s->is_string() || s->str() != std::to_string(r.status)) std::abort();
     return 0;
