@@ -171,14 +171,23 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
   TADAMUN_RETURN_IF_ERROR(store->db_->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;"));
   // Databases made before a column existed gain it (with its value computed where needed).
+  // The check runs inside the write transaction, so two processes opening an old database at
+  // once add the column once.
   auto add_column = [&](const char* table, const char* column, const std::string& sql) -> Status {
-    Statement has(*store->db_, std::string("SELECT 1 FROM pragma_table_info('") + table +
-                                   "') WHERE name = '" + column + "'");
-    bool present = has.Step();
-    TADAMUN_RETURN_IF_ERROR(has.status());
-    has.Reset();
-    if (present) return Status::Ok();
-    return store->db_->Exec("BEGIN IMMEDIATE;" + sql + "COMMIT;");
+    auto present = [&]() -> StatusOr<bool> {
+      Statement has(*store->db_, std::string("SELECT 1 FROM pragma_table_info('") + table +
+                                     "') WHERE name = '" + column + "'");
+      bool found = has.Step();
+      TADAMUN_RETURN_IF_ERROR(has.status());
+      return found;
+    };
+    TADAMUN_ASSIGN_OR_RETURN(bool there, present());
+    if (there) return Status::Ok();
+    TADAMUN_RETURN_IF_ERROR(store->db_->Exec("BEGIN IMMEDIATE;"));
+    auto again = present();
+    Status s = !again.ok() ? again.status() : *again ? Status::Ok() : store->db_->Exec(sql);
+    TADAMUN_RETURN_IF_ERROR(store->db_->Exec(s.ok() ? "COMMIT;" : "ROLLBACK;"));
+    return s;
   };
   TADAMUN_RETURN_IF_ERROR(add_column(
       "objects", "superseded",
