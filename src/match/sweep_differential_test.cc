@@ -22,115 +22,19 @@
 
 #include "json/json.h"
 #include "match/normalize.h"
+#include "match/reference_matcher.h"
 #include "match/sweep.h"
 #include "pattern/cidr.h"
 
 namespace tadamun::match {
 namespace {
 
-struct RefIndicator {
-  uint32_t id;
-  std::string type;   // STIX type ("file" for hashes)
-  std::string value;  // as in the pattern (maybe defanged)
-};
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
+using testing_reference::PatternOf;
+using testing_reference::RefIndicator;
 
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
-}
-
-// ---- Reference: one token against every indicator (docs/sweep-semantics.md, value rules) ----
-
-std::vector<uint32_t> ReferenceToken(const std::vector<RefIndicator>& indicators, const std::string& t) {
-  std::string url, email, host_domain, host_ip, hash, wallet;
-  auto is_port = [](const std::string& p) {
-    return !p.empty() && p.size() <= 5 && std::all_of(p.begin(), p.end(), ::isdigit) && std::stoi(p) <= 65535;
-  };
-  auto plain_ip = [](const std::string& s) {
-    return !s.empty() && s.find('/') == std::string::npos && pattern::ParseCidr(s).has_value();
-  };
-  if (t.empty() || t.size() > kMaxValueLength) return {};
-  if (t.find("://") != std::string::npos) {
-    if (auto u = NormalizeUrl(t); u.ok()) {
-      url = *u;
-      std::string host = url.substr(url.find("://") + 3);
-      host = host.substr(0, host.find('/'));
-      if (host[0] == '[') {
-        host_ip = host.substr(1, host.find(']') - 1);
-      } else {
-        host = host.substr(0, host.find(':'));
-        (plain_ip(host) ? host_ip : host_domain) = host;
-      }
-    }
-  } else if (t.find('@') != std::string::npos) {
-    if (auto e = NormalizeEmail(t); e.ok()) {
-      email = *e;
-      host_domain = email.substr(email.rfind('@') + 1);
-    }
-  } else {
-    const size_t colon = t.find(':');
-    std::string before_port = t;
-    if (colon != std::string::npos && t.find(':', colon + 1) == std::string::npos && is_port(t.substr(colon + 1))) {
-      before_port = t.substr(0, colon);
-    }
-    const bool hexlen = t.size() == 32 || t.size() == 40 || t.size() == 64 || t.size() == 96 || t.size() == 128;
-    const bool allhex = std::all_of(t.begin(), t.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-    if (before_port.find(':') == std::string::npos && plain_ip(before_port)) {
-      host_ip = before_port;
-    } else if (t[0] == '[') {
-      const size_t close = t.find(']');
-      const std::string after = close == std::string::npos ? "x" : t.substr(close + 1);
-      if (after.empty() || (after[0] == ':' && is_port(after.substr(1)))) {
-        const std::string inner = t.substr(1, close - 1);
-        if (inner.find(':') != std::string::npos && plain_ip(inner)) host_ip = inner;
-      }
-    } else if (t.find(':') != std::string::npos && plain_ip(t)) {
-      host_ip = t;
-    } else if (hexlen && allhex) {
-      hash = t;
-      for (char& c : hash) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (auto w = NormalizeWallet(t); w.ok()) {
-      wallet = *w;
-    } else {
-      std::string host = t;
-      const size_t c = t.rfind(':');
-      bool ok = true;
-      if (c != std::string::npos) {
-        ok = is_port(t.substr(c + 1));
-        host = t.substr(0, c);
-      }
-      if (ok) {
-        if (auto d = NormalizeDomain(host); d.ok()) host_domain = *d;
-      }
-    }
-  }
-  std::vector<uint32_t> ids;
-  for (const RefIndicator& ind : indicators) {
-    const std::string v = Undefang(ind.value);
-    bool hit = false;
-    if (ind.type == "domain-name" && !host_domain.empty()) {
-      const std::string d = *NormalizeDomain(v);
-      hit = host_domain == d || EndsWith(host_domain, "." + d);
-    } else if ((ind.type == "ipv4-addr" || ind.type == "ipv6-addr") && !host_ip.empty()) {
-      auto block = pattern::ParseCidr(v);
-      auto addr = pattern::ParseCidr(host_ip);
-      hit = block && addr && block->v6 == addr->v6 && pattern::CidrContains(*block, *addr);
-    } else if (ind.type == "url" && !url.empty()) {
-      hit = *NormalizeUrl(v) == url;
-    } else if (ind.type == "file" && !hash.empty()) {
-      hit = *NormalizeHash(v) == hash;
-    } else if (ind.type == "email-addr" && !email.empty()) {
-      hit = *NormalizeEmail(v) == email;
-    } else if (ind.type == "cryptocurrency-wallet" && !wallet.empty()) {
-      hit = *NormalizeWallet(v) == wallet;
-    }
-    if (hit) ids.push_back(ind.id);
-  }
-  return ids;
 }
 
 // ---- Reference: tokens of a value (docs/sweep-semantics.md, "Tokens") ----
@@ -331,7 +235,7 @@ std::vector<Record> ReferenceFile(const std::vector<RefIndicator>& indicators, c
     std::set<std::string> seen;
     for (const auto& [field, value] : values) {
       for (const std::string& token : ValueTokens(value)) {
-        for (uint32_t id : ReferenceToken(indicators, token)) {
+        for (uint32_t id : testing_reference::ReferenceMatch(indicators, token)) {
           const std::string sid = std::to_string(id);
           if (seen.insert(sid).second) out.push_back({path, n + 1, field, token, sid});
         }
@@ -342,12 +246,6 @@ std::vector<Record> ReferenceFile(const std::vector<RefIndicator>& indicators, c
 }
 
 // ---- Generated indicators and logs ----
-
-std::string PatternOf(const RefIndicator& ind) {
-  if (ind.type == "file") return "[file:hashes.'SHA-256' = '" + ind.value + "']";
-  const bool block = ind.type != "email-addr" && ind.type.find("addr") != std::string::npos && ind.value.find('/') != std::string::npos;
-  return "[" + ind.type + ":value" + (block ? " ISSUBSET '" : " = '") + ind.value + "']";
-}
 
 class LogGenerator {
  public:
