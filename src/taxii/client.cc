@@ -235,11 +235,8 @@ StatusOr<json::Value> ParseBody(const Response& r, const std::string& where,
 }
 }  // namespace
 
-StatusOr<DiscoveryInfo> Client::Discover(const std::string& path) {
-  Request req{.method = "GET", .path = path};
-  const std::string where = Where(req);
-  TADAMUN_ASSIGN_OR_RETURN(Response r, Call(req, 200));
-  TADAMUN_ASSIGN_OR_RETURN(json::Value v, ParseBody(r, where, options_));
+namespace {
+StatusOr<DiscoveryInfo> ParseDiscovery(const json::Value& v, const std::string& where) {
   Shape s(v, where);
   DiscoveryInfo d;
   TADAMUN_ASSIGN_OR_RETURN(d.title, s.String("title", true));
@@ -247,6 +244,15 @@ StatusOr<DiscoveryInfo> Client::Discover(const std::string& path) {
   TADAMUN_ASSIGN_OR_RETURN(d.default_root, s.String("default", false));
   TADAMUN_ASSIGN_OR_RETURN(d.api_roots, s.Strings("api_roots", false));
   return d;
+}
+}  // namespace
+
+StatusOr<DiscoveryInfo> Client::Discover(const std::string& path) {
+  Request req{.method = "GET", .path = path};
+  const std::string where = Where(req);
+  TADAMUN_ASSIGN_OR_RETURN(Response r, Call(req, 200));
+  TADAMUN_ASSIGN_OR_RETURN(json::Value v, ParseBody(r, where, options_));
+  return ParseDiscovery(v, where);
 }
 
 StatusOr<std::string> Client::ResolveApiRoot(const std::string& path) {
@@ -262,7 +268,7 @@ StatusOr<std::string> Client::ResolveApiRoot(const std::string& path) {
                                       ": neither an API root (no 'versions', "
                                       "'max_content_length') nor a discovery resource");
   }
-  TADAMUN_ASSIGN_OR_RETURN(DiscoveryInfo d, Discover(p));
+  TADAMUN_ASSIGN_OR_RETURN(DiscoveryInfo d, ParseDiscovery(v, where));  // the answer in hand
   std::string root = d.default_root;
   if (root.empty()) {
     if (d.api_roots.size() != 1) {
