@@ -19,25 +19,6 @@ namespace {
 
 using namespace tadamun::bench;
 
-uint64_t ParseSize(const char* s) {
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  switch (end && *end ? *end : ' ') {
-    case 'K': case 'k': v *= 1e3; break;
-    case 'M': case 'm': v *= 1e6; break;
-    case 'G': case 'g': v *= 1e9; break;
-    default: break;
-  }
-  return static_cast<uint64_t>(v);
-}
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  return std::fclose(f) == 0 && ok;
-}
-
 int Usage() {
   std::fprintf(stderr,
                "usage: gen_logs --format squid|zeek-tsv|zeek-json|eve [--zeek-log conn|dns|http] --bytes N\n"

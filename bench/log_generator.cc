@@ -1,6 +1,7 @@
 #include "log_generator.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace tadamun::bench {
@@ -402,6 +403,25 @@ void LogGenerator::Eve(const Hosts& h, std::string* out) {
     JsonString(out, "sni", h.host);
     *out += ",\"version\":\"TLS 1.3\",\"ja3\":{\"hash\":\"" + Letters(rng_, 8) + "\"}}}\n";
   }
+}
+
+uint64_t ParseSize(const char* text) {
+  char* end = nullptr;
+  double v = std::strtod(text, &end);
+  switch (end && *end ? *end : ' ') {
+    case 'K': case 'k': v *= 1e3; break;
+    case 'M': case 'm': v *= 1e6; break;
+    case 'G': case 'g': v *= 1e9; break;
+    default: break;
+  }
+  return static_cast<uint64_t>(v);
+}
+
+bool WriteFile(const std::string& path, std::string_view text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
 }
 
 }  // namespace tadamun::bench

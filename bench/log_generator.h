@@ -94,4 +94,10 @@ class LogGenerator {
   uint64_t lines_ = 0, hits_ = 0, near_misses_ = 0;
 };
 
+// "200M", "1G", "5k", "1e6" -> a count (decimal multipliers); command-line sizes of the tools.
+uint64_t ParseSize(const char* text);
+
+// Writes `text` to `path` (replacing it); false when the file cannot be written whole.
+bool WriteFile(const std::string& path, std::string_view text);
+
 }  // namespace tadamun::bench

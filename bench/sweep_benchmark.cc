@@ -68,6 +68,8 @@ namespace {
 
 using namespace tadamun;
 using bench::IndicatorValues;
+using bench::ParseSize;
+using bench::WriteFile;
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -79,25 +81,6 @@ double Cpu(clockid_t clock) {
 }
 double ProcessCpu() { return Cpu(CLOCK_PROCESS_CPUTIME_ID); }
 double ThreadCpu() { return Cpu(CLOCK_THREAD_CPUTIME_ID); }
-
-uint64_t ParseSize(const char* s) {
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  switch (end && *end ? *end : ' ') {
-    case 'K': case 'k': v *= 1e3; break;
-    case 'M': case 'm': v *= 1e6; break;
-    case 'G': case 'g': v *= 1e9; break;
-    default: break;
-  }
-  return static_cast<uint64_t>(v);
-}
-
-bool WriteFile(const std::string& path, std::string_view text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  return std::fclose(f) == 0 && ok;
-}
 
 // Writes `bytes` of generated log to `path`; returns the planted hit count.
 uint64_t GenerateLog(const std::string& path, const bench::LogGeneratorOptions& options, const IndicatorValues& values,
