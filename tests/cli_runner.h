@@ -50,4 +50,20 @@ inline CliResult RunTadamun(const std::string& args, const std::string& scratch_
   return r;
 }
 
+// The number of stored versions from `tadamun stats` output (its "versions" line); -1 when the
+// output has none.
+inline long StoredVersions(const std::string& stats_output) {
+  std::istringstream in(stats_output);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("versions", 0) != 0) continue;
+    std::string digits;
+    for (char c : line) {
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    return digits.empty() ? -1 : std::stol(digits);
+  }
+  return -1;
+}
+
 }  // namespace tadamun::testing_cli

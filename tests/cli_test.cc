@@ -49,20 +49,11 @@ class CliTest : public ::testing::Test {
   long Versions() {
     Result r = Run("stats --node " + node_);
     EXPECT_EQ(r.code, 0) << r.err;
-    std::istringstream in(r.out);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("versions", 0) == 0) {
-        std::string digits;
-        for (char c : line) {
-          if (c >= '0' && c <= '9') digits += c;
-        }
-        return std::stol(digits);
-      }
-    }
-    ADD_FAILURE() << "no versions line in: " << r.out;
-    return -1;
+    long n = testing_cli::StoredVersions(r.out);
+    if (n < 0) ADD_FAILURE() << "no versions line in: " << r.out;
+    return n;
   }
+
 
   std::string dir_, node_;
 };

@@ -164,20 +164,9 @@ class ServeTest : public ::testing::Test {
     return std::string("/taxii2/api/collections/") + kCollection + "/objects/";
   }
   long Versions() {
-    auto r = RunCli("stats --node " + node_, dir_);
-    std::istringstream in(r.second);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("versions", 0) == 0) {
-        std::string digits;
-        for (char c : line) {
-          if (c >= '0' && c <= '9') digits += c;
-        }
-        return std::stol(digits);
-      }
-    }
-    return -1;
+    return testing_cli::StoredVersions(RunCli("stats --node " + node_, dir_).second);
   }
+
 
   std::string dir_, node_, token_;
 };
